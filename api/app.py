@@ -1,0 +1,23 @@
+"""The FastAPI application, built around a container from the composition root."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.body_limit import BodyLimitMiddleware
+from api.problems import install_problem_handlers
+from api.routes import health
+from contact_center.bootstrap import Container
+
+
+def create_app(container: Container) -> FastAPI:
+    app = FastAPI(
+        title="Switchboard",
+        version="0.1.0",
+        description="Event-sourced contact-center CRM: customers, interactions, cases, agents.",
+    )
+    app.state.container = container
+    install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.max_body_bytes)
+    app.include_router(health.router)
+    return app

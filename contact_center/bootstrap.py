@@ -1,0 +1,50 @@
+"""The composition root: settings → adapters → services. Entry points call this and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from adapters.health import DependencyProbe, KafkaProbe, PostgresProbe
+from adapters.services.processes import ServiceError
+from adapters.services.stack import Endpoints, LocalStack
+from contact_center.settings import Settings
+
+
+def local_stack(settings: Settings) -> LocalStack:
+    return LocalStack(
+        cache_dir=settings.cache_dir,
+        data_dir=settings.data_dir,
+        kafka_version=settings.kafka_version,
+        database_url=settings.database_url,
+        kafka_bootstrap_servers=settings.kafka_bootstrap_servers,
+        postgres_port=settings.postgres_port,
+        kafka_port=settings.kafka_port,
+        start_timeout=settings.service_start_timeout,
+    )
+
+
+def resolve_endpoints(settings: Settings) -> Endpoints:
+    """Configured URLs win; otherwise the embedded services must be running."""
+    endpoints = local_stack(settings).endpoints()
+    if endpoints is None:
+        raise ServiceError("services are not running: start them with `switchboard services up`")
+    return endpoints
+
+
+@dataclass
+class Container:
+    settings: Settings
+    endpoints: Endpoints
+    probes: list[DependencyProbe] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Release pools and clients held by the wired services."""
+
+
+def bootstrap(settings: Settings, endpoints: Endpoints | None = None) -> Container:
+    endpoints = endpoints or resolve_endpoints(settings)
+    probes: list[DependencyProbe] = [
+        PostgresProbe(endpoints.database_url),
+        KafkaProbe(endpoints.kafka_bootstrap_servers),
+    ]
+    return Container(settings=settings, endpoints=endpoints, probes=probes)

@@ -1,0 +1,96 @@
+"""The ``switchboard`` command: services, serve, demo."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from adapters.services.processes import ServiceError
+from contact_center.bootstrap import bootstrap, local_stack
+from contact_center.settings import Settings
+
+app = typer.Typer(help="Switchboard: event-sourced contact-center CRM.", no_args_is_help=True)
+services = typer.Typer(help="Embedded PostgreSQL and Kafka for one machine.", no_args_is_help=True)
+app.add_typer(services, name="services")
+console = Console()
+
+
+def _fail(error: Exception) -> None:
+    console.print(f"[red]error:[/red] {error}", highlight=False)
+    raise typer.Exit(1)
+
+
+@services.command("up")
+def services_up() -> None:
+    """Start embedded PostgreSQL and Kafka (a no-op for ones already running)."""
+    stack = local_stack(Settings())
+    already = {s.name for s in stack.status() if s.running}
+    try:
+        stack.up()
+    except ServiceError as error:
+        _fail(error)
+    for status in stack.status():
+        verb = "already running" if status.name in already else "started"
+        console.print(f"{status.name}: {verb} at {status.address}" +
+                      (f" (pid {status.pid})" if status.pid else ""), highlight=False)
+
+
+@services.command("down")
+def services_down() -> None:
+    """Stop the embedded services this machine started (by their recorded PIDs)."""
+    try:
+        stopped = local_stack(Settings()).down()
+    except ServiceError as error:
+        _fail(error)
+    console.print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+
+
+@services.command("status")
+def services_status() -> None:
+    """Show each service, where it is and whether it runs."""
+    table = Table("service", "running", "embedded", "address", "pid")
+    for s in local_stack(Settings()).status():
+        table.add_row(s.name, "yes" if s.running else "no", "yes" if s.embedded else "no",
+                      s.address or "-", str(s.pid or "-"))
+    console.print(table)
+
+
+@app.command()
+def serve(host: str | None = None, port: int | None = None) -> None:
+    """Run the HTTP API (and, by default, the event relay) against running services."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = Settings()
+    try:
+        container = bootstrap(settings)
+    except ServiceError as error:
+        _fail(error)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        uvicorn.run(create_app(container), host=host or settings.http_host,
+                    port=port or settings.http_port, log_level="info")
+    finally:
+        container.close()
+
+
+@app.command()
+def demo() -> None:
+    """Start everything on embedded defaults and serve the API; prints the URLs to open."""
+    settings = Settings()
+    try:
+        local_stack(settings).up()
+    except ServiceError as error:
+        _fail(error)
+    base = f"http://{settings.http_host}:{settings.http_port}"
+    console.print(f"Switchboard demo at {base}\n  API docs: {base}/docs\n  readiness: {base}/readyz\n"
+                  f"  metrics: {base}/metrics", highlight=False)
+    serve(None, None)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,43 @@
+"""The one settings object, read from the environment once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob Switchboard has. Environment variables: ``SWITCHBOARD_<NAME>``,
+    plus the conventional ``DATABASE_URL`` and ``KAFKA_BOOTSTRAP_SERVERS``."""
+
+    model_config = SettingsConfigDict(env_prefix="SWITCHBOARD_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "SWITCHBOARD_DATABASE_URL")
+    )
+    kafka_bootstrap_servers: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS"),
+    )
+    cache_dir: Path = Path.home() / ".cache" / "switchboard"
+    data_dir: Path = Path.home() / ".cache" / "switchboard" / "data"
+    kafka_version: str = "4.3.1"
+    kafka_port: int = 0  # 0 = pick a free loopback port
+    postgres_port: int = 0
+    service_start_timeout: float = 90.0
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    db_schema: str = "public"
+    topic_prefix: str = "switchboard"
+    default_region: str = "DE"
+    max_body_bytes: int = 1_000_000
+    relay_in_process: bool = True
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
