@@ -15,6 +15,7 @@ def _admin(bootstrap_servers: str, timeout_ms: int) -> KafkaAdminClient:
     return KafkaAdminClient(
         bootstrap_servers=bootstrap_servers,
         request_timeout_ms=timeout_ms,
+        bootstrap_timeout_ms=timeout_ms,
         connections_max_idle_ms=max(timeout_ms * 3, 10_000),
         client_id="switchboard-admin",
     )

@@ -19,7 +19,7 @@ console = Console()
 
 
 def _fail(error: Exception) -> None:
-    console.print(f"[red]error:[/red] {error}", highlight=False)
+    console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -35,7 +35,8 @@ def services_up() -> None:
     for status in stack.status():
         verb = "already running" if status.name in already else "started"
         console.print(f"{status.name}: {verb} at {status.address}" +
-                      (f" (pid {status.pid})" if status.pid else ""), highlight=False)
+                      (f" (pid {status.pid})" if status.pid else ""), highlight=False,
+                      soft_wrap=True)
 
 
 @services.command("down")
@@ -94,3 +95,7 @@ def demo() -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

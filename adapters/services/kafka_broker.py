@@ -18,6 +18,7 @@ from adapters.kafka_admin import kafka_problem
 from adapters.services.processes import (
     ServiceError,
     choose_port,
+    failure_reason,
     last_lines,
     pid_alive,
     port_is_taken,
@@ -135,7 +136,8 @@ class KafkaBroker:
             if proc.poll() is None:
                 return None
             self.pid_file.unlink(missing_ok=True)
-            return f"Kafka broker exited at start-up (code {proc.returncode}): {last_lines(self.log_file)}"
+            return (f"Kafka broker exited at start-up (code {proc.returncode}): "
+                    f"{failure_reason(self.log_file)}")
 
         if not wait_until(lambda: kafka_problem(servers, 1000) is None, timeout=timeout,
                           interval=0.3, failed=died):

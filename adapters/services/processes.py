@@ -95,3 +95,16 @@ def last_lines(path: Path, count: int = 5) -> str:
     except FileNotFoundError:
         return "(no log)"
     return " | ".join(line.strip() for line in lines[-count:])
+
+
+def failure_reason(path: Path) -> str:
+    """The most telling line of a server log: its last error or exception, else its last line."""
+    try:
+        lines = [line.strip() for line in path.read_text(errors="replace").splitlines()]
+    except FileNotFoundError:
+        return "(no log)"
+    for markers in (("Exception:", "Error:", "FATAL:"), (" ERROR ", " FATAL ")):
+        for line in reversed(lines):
+            if any(marker in line for marker in markers):
+                return line[:400]
+    return lines[-1][:400] if lines else "(empty log)"

@@ -1,0 +1,64 @@
+"""Session-scoped real services for integration and end-to-end tests.
+
+PostgreSQL and Kafka are started by the test run itself (embedded, in a temporary
+data dir) unless ``DATABASE_URL`` and ``KAFKA_BOOTSTRAP_SERVERS`` point at running
+ones. Each test gets its own schema and topic names so tests stay independent.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from adapters.services.stack import Endpoints, LocalStack
+from contact_center.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
+    settings = Settings()
+    stack = LocalStack(
+        cache_dir=settings.cache_dir,
+        data_dir=tmp_path_factory.mktemp("services"),
+        kafka_version=settings.kafka_version,
+        database_url=os.environ.get("DATABASE_URL"),
+        kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"),
+    )
+    try:
+        yield stack.up()
+    finally:
+        stack.down()
+
+
+@pytest.fixture
+def unique_name(request: pytest.FixtureRequest) -> str:
+    """A short name unique to this test, usable as schema or topic name."""
+    return f"t_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def pg_schema(services: Endpoints, unique_name: str) -> Iterator[str]:
+    with psycopg.connect(services.database_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{unique_name}"')
+    try:
+        yield unique_name
+    finally:
+        with psycopg.connect(services.database_url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{unique_name}" CASCADE')
+
+
+@pytest.fixture
+def settings_for_test(services: Endpoints, pg_schema: str, tmp_path: Path) -> Settings:
+    """Settings pointing at the session services, with this test's schema and topic prefix."""
+    return Settings(
+        database_url=services.database_url,
+        kafka_bootstrap_servers=services.kafka_bootstrap_servers,
+        db_schema=pg_schema,
+        topic_prefix=pg_schema,
+        data_dir=tmp_path / "data",
+    )
