@@ -11,7 +11,8 @@ from adapters.kafka_admin import kafka_problem
 
 
 class DependencyProbe(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def problem(self) -> str | None:
         """None when the dependency answers, else a one-line reason."""

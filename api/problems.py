@@ -10,6 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from contact_center.errors import IdempotencyKeyReused, NotFound, VersionConflict
+from domain.errors import DomainError, InvalidValue
+
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("switchboard.api")
 
@@ -31,6 +34,8 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(error.get("type") == "json_invalid" for error in exc.errors()):
+            return problem(400, "Malformed JSON", "the request body is not valid JSON")
         errors = _validation_errors(exc)
         first = errors[0] if errors else {"field": "body", "message": "invalid"}
         return problem(422, "Invalid request", f"{first['field']}: {first['message']}",
@@ -41,6 +46,28 @@ def install_problem_handlers(app: FastAPI) -> None:
         title = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized",
                  403: "Forbidden", 413: "Payload too large"}.get(exc.status_code, "Error")
         return problem(exc.status_code, title, str(exc.detail))
+
+    @app.exception_handler(DomainError)
+    async def domain_rule(_: Request, exc: DomainError) -> JSONResponse:
+        status = 422 if isinstance(exc, InvalidValue) else 409
+        extra: dict[str, Any] = {"error": type(exc).__name__}
+        if exc.field is not None:
+            extra["field"] = exc.field
+        return problem(status, "Invalid value" if status == 422 else "Not allowed now",
+                       exc.message, **extra)
+
+    @app.exception_handler(NotFound)
+    async def not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return problem(404, "Not found", exc.message)
+
+    @app.exception_handler(VersionConflict)
+    async def conflict(_: Request, exc: VersionConflict) -> JSONResponse:
+        extra = {} if exc.current_version is None else {"current_version": exc.current_version}
+        return problem(409, "Version conflict", exc.message, **extra)
+
+    @app.exception_handler(IdempotencyKeyReused)
+    async def key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
+        return problem(422, "Idempotency-Key reused", exc.message)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

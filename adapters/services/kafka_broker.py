@@ -196,5 +196,7 @@ class KafkaBroker:
 def _require_java() -> str:
     java = shutil.which("java")
     if java is None:
-        raise ServiceError("Java is missing: install a JDK 17+ (Debian: apt-get install openjdk-17-jre-headless)")
+        raise ServiceError(
+            "Java is missing: install a JDK 17+ (Debian: apt-get install openjdk-17-jre-headless)"
+        )
     return java

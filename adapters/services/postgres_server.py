@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-
-import warnings
 
 import psycopg
 

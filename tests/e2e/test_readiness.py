@@ -42,7 +42,8 @@ def test_readiness_follows_the_broker(services: Endpoints, tmp_path: Path) -> No
             body = _wait_for_status(base, 503)
             deps = body["dependencies"]
             assert isinstance(deps, dict)
-            assert deps["kafka"]["ready"] is False and deps["kafka"]["detail"]
+            assert deps["kafka"]["ready"] is False
+            assert deps["kafka"]["detail"]
             assert deps["postgres"]["ready"] is True
 
             broker.start(port=port)

@@ -1,0 +1,58 @@
+"""What every write endpoint shares: the command context from headers, and the response."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Header, HTTPException
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from contact_center.commands import CommandContext, WriteResult
+
+POSITION_HEADER = "X-Switchboard-Position"
+
+
+class WriteAccepted(BaseModel):
+    """The outcome of a command: the aggregate, its new version, and the global position
+    of the last stored event (pass it as ``min_position`` to read your own write)."""
+
+    id: UUID
+    version: int
+    position: int | None
+    replayed: bool = False
+
+
+def _parse_if_match(value: str | None) -> int | None:
+    if value is None:
+        return None
+    tag = value.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise HTTPException(422, "If-Match must be an aggregate version, e.g. \"3\"")
+    return int(tag)
+
+
+def command_context(
+    x_switchboard_actor: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
+    if_match: Annotated[str | None, Header()] = None,
+) -> CommandContext:
+    """Who acts (``X-Switchboard-Actor``), ``Idempotency-Key`` and ``If-Match`` (a version)."""
+    return CommandContext(
+        actor=(x_switchboard_actor or "api").strip() or "api",
+        idempotency_key=idempotency_key,
+        expected_version=_parse_if_match(if_match),
+    )
+
+
+def write_response(result: WriteResult, *, created_at: str | None = None) -> JSONResponse:
+    status = 201 if created_at is not None and not result.replayed else 200
+    headers = {"ETag": f'"{result.version}"'}
+    if result.position is not None:
+        headers[POSITION_HEADER] = str(result.position)
+    if created_at is not None:
+        headers["Location"] = created_at
+    body = WriteAccepted(id=result.id, version=result.version, position=result.position,
+                         replayed=result.replayed)
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)

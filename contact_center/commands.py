@@ -1,0 +1,112 @@
+"""Running one command: load, call the domain, save all its events or none.
+
+Every write goes through :class:`CommandRunner`, which adds what each command needs
+beyond the domain call: optimistic concurrency (``expected_version``), idempotent
+retries (``idempotency_key``), and the write's global position for read-your-writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from adapters.event_store import IdempotencyClaim, IdempotentResult, SwitchboardRecorder
+from contact_center.application import SwitchboardApplication
+from contact_center.errors import IdempotencyKeyReused, NotFound, VersionConflict
+
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who is asking, and the HTTP-level guarantees they asked for."""
+
+    actor: str
+    idempotency_key: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    id: UUID
+    version: int
+    position: int | None
+    replayed: bool = False
+
+
+def fingerprint(command: str, payload: Any) -> str:
+    """A stable digest of a command and its arguments, to spot a reused Idempotency-Key."""
+    canonical = json.dumps([command, payload], sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class CommandRunner:
+    def __init__(self, app: SwitchboardApplication) -> None:
+        self.app = app
+        recorder = app.recorder
+        assert isinstance(recorder, SwitchboardRecorder)
+        self.recorder = recorder
+
+    def load(self, kind: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
+        try:
+            aggregate: Aggregate = self.app.repository.get(aggregate_id)
+        except AggregateNotFoundError as exc:
+            raise NotFound(kind.__name__.lower(), aggregate_id) from exc
+        if not isinstance(aggregate, kind):
+            raise NotFound(kind.__name__.lower(), aggregate_id)
+        if expected_version is not None and aggregate.version != expected_version:
+            raise VersionConflict(
+                f"{kind.__name__.lower()} {aggregate_id} is at version {aggregate.version}, "
+                f"not {expected_version}", aggregate.version)
+        return aggregate
+
+    def run(
+        self,
+        ctx: CommandContext,
+        command: str,
+        payload: Any,
+        work: Callable[[], Sequence[Aggregate]],
+    ) -> WriteResult:
+        """Run ``work`` (which loads/creates aggregates and calls the domain) and save
+        every aggregate it returns in one transaction. The first one is the result."""
+        digest = fingerprint(command, payload)
+        if ctx.idempotency_key is not None:
+            earlier = self._earlier(ctx.idempotency_key, digest)
+            if earlier is not None:
+                return earlier
+        aggregates = work()
+        primary = aggregates[0]
+        claim = None
+        if ctx.idempotency_key is not None:
+            claim = IdempotencyClaim(ctx.idempotency_key, digest, str(primary.id), primary.version)
+        if not any(a.pending_events for a in aggregates):
+            return WriteResult(primary.id, primary.version, None)  # nothing changed
+        try:
+            recordings = self.app.save(*aggregates, idempotency=claim)
+        except IntegrityError as exc:
+            if ctx.idempotency_key is not None:
+                earlier = self._earlier(ctx.idempotency_key, digest)
+                if earlier is not None:
+                    return earlier
+            raise VersionConflict(
+                f"{type(primary).__name__.lower()} {primary.id} was changed by another "
+                "writer; reload and retry") from exc
+        position = max(r.notification.id for r in recordings) if recordings else None
+        return WriteResult(primary.id, primary.version, position)
+
+    def _earlier(self, key: str, digest: str) -> WriteResult | None:
+        found: IdempotentResult | None = self.recorder.find_idempotent(key)
+        if found is None:
+            return None
+        if found.fingerprint != digest:
+            raise IdempotencyKeyReused(
+                "this Idempotency-Key was already used for a different request")
+        return WriteResult(UUID(found.aggregate_id), found.version, found.position, replayed=True)
