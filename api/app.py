@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from api.body_limit import BodyLimitMiddleware
 from api.problems import install_problem_handlers
-from api.routes import health
+from api.routes import customers, health
 from contact_center.bootstrap import Container
 
 
@@ -20,4 +20,5 @@ def create_app(container: Container) -> FastAPI:
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.max_body_bytes)
     app.include_router(health.router)
+    app.include_router(customers.router)
     return app

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from eventsourcing.persistence import InterfaceError, OperationalError
+
+from adapters.clock import Clock, SystemClock
+from adapters.event_store import postgres_env
 from adapters.health import DependencyProbe, KafkaProbe, PostgresProbe
 from adapters.services.processes import ServiceError
 from adapters.services.stack import Endpoints, LocalStack
+from contact_center.application import SwitchboardApplication
+from contact_center.commands import CommandRunner
+from contact_center.customers import CustomerService
 from contact_center.settings import Settings
 
 
@@ -35,16 +42,36 @@ def resolve_endpoints(settings: Settings) -> Endpoints:
 class Container:
     settings: Settings
     endpoints: Endpoints
+    app: SwitchboardApplication
+    customers: CustomerService
     probes: list[DependencyProbe] = field(default_factory=list)
 
     def close(self) -> None:
         """Release pools and clients held by the wired services."""
+        self.app.close()
 
 
-def bootstrap(settings: Settings, endpoints: Endpoints | None = None) -> Container:
+def event_store(settings: Settings, endpoints: Endpoints) -> SwitchboardApplication:
+    env = postgres_env(endpoints.database_url, settings.db_schema, settings.db_pool_size)
+    try:
+        return SwitchboardApplication(env=env)
+    except (OperationalError, InterfaceError) as exc:
+        raise ServiceError(f"PostgreSQL is not reachable at {endpoints.database_url}: {exc}") from exc
+
+
+def bootstrap(settings: Settings, endpoints: Endpoints | None = None, clock: Clock | None = None) -> Container:
     endpoints = endpoints or resolve_endpoints(settings)
+    clock = clock or SystemClock()
+    app = event_store(settings, endpoints)
+    runner = CommandRunner(app)
     probes: list[DependencyProbe] = [
         PostgresProbe(endpoints.database_url),
         KafkaProbe(endpoints.kafka_bootstrap_servers),
     ]
-    return Container(settings=settings, endpoints=endpoints, probes=probes)
+    return Container(
+        settings=settings,
+        endpoints=endpoints,
+        app=app,
+        customers=CustomerService(runner, clock, settings.default_region),
+        probes=probes,
+    )

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     db_schema: str = "public"
+    db_pool_size: int = 10
     topic_prefix: str = "switchboard"
     default_region: str = "DE"
     max_body_bytes: int = 1_000_000

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from fastapi.testclient import TestClient
 
 from adapters.services.stack import Endpoints, LocalStack
+from api.app import create_app
+from contact_center.bootstrap import Container, bootstrap
 from contact_center.settings import Settings
 
 
@@ -62,3 +65,18 @@ def settings_for_test(services: Endpoints, pg_schema: str, tmp_path: Path) -> Se
         topic_prefix=pg_schema,
         data_dir=tmp_path / "data",
     )
+
+
+@pytest.fixture
+def container(settings_for_test: Settings, services: Endpoints) -> Iterator[Container]:
+    built = bootstrap(settings_for_test, services)
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+@pytest.fixture
+def client(container: Container) -> Iterator[TestClient]:
+    with TestClient(create_app(container), raise_server_exceptions=False) as test_client:
+        yield test_client
