@@ -59,7 +59,9 @@ def event_store(settings: Settings, endpoints: Endpoints) -> SwitchboardApplicat
         raise ServiceError(f"PostgreSQL is not reachable at {endpoints.database_url}: {exc}") from exc
 
 
-def bootstrap(settings: Settings, endpoints: Endpoints | None = None, clock: Clock | None = None) -> Container:
+def bootstrap(
+    settings: Settings, endpoints: Endpoints | None = None, clock: Clock | None = None
+) -> Container:
     endpoints = endpoints or resolve_endpoints(settings)
     clock = clock or SystemClock()
     app = event_store(settings, endpoints)
