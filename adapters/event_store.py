@@ -8,16 +8,19 @@ so a retried request can never store its events twice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlparse
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
+
+from adapters.data_keys import KEY_TABLES
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,15 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         self.idempotency_table = Identifier(datastore.schema), Identifier("idempotency_keys")
+        for statement in KEY_TABLES.split(";"):
+            if statement.strip():
+                self.sql_create_statements.append(
+                    SQL(statement).format(schema=Identifier(datastore.schema)))
+        # Snapshots are created lazily by the library; make sure erasure can delete from them.
+        self.sql_create_statements.append(SQL(
+            "CREATE TABLE IF NOT EXISTS {0}.switchboard_snapshots (originator_id uuid NOT NULL, "
+            "originator_version bigint NOT NULL, topic text, state bytea, "
+            "PRIMARY KEY (originator_id, originator_version))").format(Identifier(datastore.schema)))
         self.sql_create_statements.append(
             SQL(
                 "CREATE TABLE IF NOT EXISTS {0}.{1} ("
@@ -78,6 +90,11 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        self._record_key_owners(curs, kwargs.get("key_owners") or ())
+        self._record_subject_links(curs, kwargs.get("subject_links") or ())
+        erase: UUID | None = kwargs.get("erase_subject")
+        if erase is not None:
+            self._shred(curs, erase)
         claim: IdempotencyClaim | None = kwargs.get("idempotency")
         if claim is not None and ids:
             curs.execute(
@@ -87,6 +104,41 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
             )
             curs.fetchone()  # in pipeline mode this surfaces a duplicate key here, inside the try
         return ids
+
+    def _record_subject_links(self, curs: Cursor[DictRow], links: Iterable[tuple[UUID, UUID]]) -> None:
+        """Remember which aggregates hold a customer's data, for access exports."""
+        pairs = sorted(links)
+        if pairs:
+            curs.executemany(
+                SQL("INSERT INTO {0}.subject_aggregates (customer_id, originator_id) VALUES (%s, %s) "
+                    "ON CONFLICT DO NOTHING").format(Identifier(self.datastore.schema)), pairs)
+
+    def _record_key_owners(self, curs: Cursor[DictRow], owners: Iterable[tuple[UUID, UUID]]) -> None:
+        """Hand keys (an unknown caller's interaction key, retention keys) to the customer."""
+        pairs = sorted(owners)
+        if not pairs:
+            return
+        schema = Identifier(self.datastore.schema)
+        curs.executemany(
+            SQL("UPDATE {0}.data_keys SET owner_id = %s WHERE subject_id = %s").format(schema), pairs)
+
+    def _shred(self, curs: Cursor[DictRow], customer_id: UUID) -> None:
+        """Destroy the customer's data keys and the keys it owns; drop its plain snapshots."""
+        schema = Identifier(self.datastore.schema)
+        curs.execute(
+            SQL("UPDATE {0}.data_keys SET wrapped = NULL, destroyed_at = now() "
+                "WHERE (subject_id = %s OR owner_id = %s) AND wrapped IS NOT NULL").format(schema),
+            (customer_id, customer_id))
+        curs.execute(SQL("DELETE FROM {0}.switchboard_snapshots WHERE originator_id = %s").format(schema),
+                     (customer_id,))
+
+    def aggregates_of_customer(self, customer_id: UUID) -> list[UUID]:
+        """Every aggregate that ever held personal data of this customer (besides itself)."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT originator_id FROM {0}.subject_aggregates WHERE customer_id = %s "
+                             "ORDER BY originator_id").format(Identifier(self.datastore.schema)),
+                         (customer_id,))
+            return [row["originator_id"] for row in curs.fetchall()]
 
     def find_idempotent(self, key: str) -> IdempotentResult | None:
         with self.datastore.transaction(commit=False) as curs:

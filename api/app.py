@@ -6,7 +6,15 @@ from fastapi import FastAPI
 
 from api.body_limit import BodyLimitMiddleware
 from api.problems import install_problem_handlers
-from api.routes import customers, health
+from api.routes import (
+    agents,
+    cases,
+    customers,
+    data_protection,
+    health,
+    interaction_calls,
+    interactions,
+)
 from contact_center.bootstrap import Container
 
 
@@ -21,4 +29,9 @@ def create_app(container: Container) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(customers.router)
+    app.include_router(data_protection.router)
+    app.include_router(cases.router)
+    app.include_router(agents.router)
+    app.include_router(interactions.router)
+    app.include_router(interaction_calls.router)
     return app

@@ -74,6 +74,7 @@ class CommandRunner:
         command: str,
         payload: Any,
         work: Callable[[], Sequence[Aggregate]],
+        **save_kwargs: Any,
     ) -> WriteResult:
         """Run ``work`` (which loads/creates aggregates and calls the domain) and save
         every aggregate it returns in one transaction. The first one is the result."""
@@ -90,7 +91,7 @@ class CommandRunner:
         if not any(a.pending_events for a in aggregates):
             return WriteResult(primary.id, primary.version, None)  # nothing changed
         try:
-            recordings = self.app.save(*aggregates, idempotency=claim)
+            recordings = self.app.save(*aggregates, idempotency=claim, **save_kwargs)
         except IntegrityError as exc:
             if ctx.idempotency_key is not None:
                 earlier = self._earlier(ctx.idempotency_key, digest)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     default_region: str = "DE"
     max_body_bytes: int = 1_000_000
     relay_in_process: bool = True
+
+    # Personal data: base64 of 32 random bytes (`switchboard keys generate`). Earlier keys stay
+    # listed (comma-separated) until `switchboard keys rotate` has re-wrapped every data key.
+    master_key: SecretStr | None = None
+    previous_master_keys: SecretStr | None = None
+    master_key_file: Path | None = None  # default: <data_dir>/master.key
+    data_key_cache_seconds: float = 10.0
+    # Bearer token for erasure and access export until user roles exist; unset = disabled.
+    data_protection_token: SecretStr | None = None
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.errors import InvalidValue
+from domain.events import ERASED
 from domain.validation import optional_text, require_text
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -92,7 +93,7 @@ def details_from_fields(
         given_name=given_name,
         family_name=family_name,
         organisation_name=organisation_name,
-        birth_date=None if birth_date is None else date.fromisoformat(birth_date),
+        birth_date=None if birth_date in (None, ERASED) else date.fromisoformat(birth_date),
         address=None if address is None else Address(**address),
     )
 
@@ -110,4 +111,4 @@ def _checked_address(address: Address) -> Address:
 
 
 # What remains of the details once personal data is erased.
-ERASED_DETAILS = CustomerDetails(display_name="")
+ERASED_DETAILS = CustomerDetails(display_name=ERASED)

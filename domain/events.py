@@ -35,6 +35,9 @@ from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 from domain.snapshots import SwitchboardSnapshot
 from domain.validation import require_text, require_utc
 
+ERASED = "[erased]"
+"""What a personal text field reads as once its key was destroyed (crypto-shredding)."""
+
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 

@@ -15,11 +15,14 @@ from pathlib import Path
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from adapters.services.stack import Endpoints, LocalStack
 from api.app import create_app
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.settings import Settings
+
+TEST_MASTER_KEY = "dGVzdC1tYXN0ZXIta2V5LXRlc3QtbWFzdGVyLWtleSE="  # 32 bytes, tests only
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +67,7 @@ def settings_for_test(services: Endpoints, pg_schema: str, tmp_path: Path) -> Se
         db_schema=pg_schema,
         topic_prefix=pg_schema,
         data_dir=tmp_path / "data",
+        master_key=SecretStr(TEST_MASTER_KEY),
     )
 
 

@@ -107,7 +107,8 @@ def test_if_match_conflict_and_two_concurrent_writers(client: TestClient, contai
     assert stale.json()["current_version"] == 3
 
     def write(name: str) -> int:
-        return client.put(url, json={"display_name": name}, headers={"If-Match": '"3"'}).status_code
+        response = client.put(url, json={"display_name": name}, headers={"If-Match": '"3"'})
+        return int(response.status_code)
 
     with ThreadPoolExecutor(2) as pool:
         statuses = sorted(pool.map(write, ["Writer One", "Writer Two"]))

@@ -23,6 +23,7 @@ from domain.errors import (
     MergeNotAllowed,
     NotPresent,
 )
+from domain.events import ERASED
 from domain.identity import email_identity, phone_identity
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
@@ -237,7 +238,7 @@ def test_erasure_wipes_personal_state() -> None:
     customer.grant_consent(ConsentChannel.SMS, ConsentPurpose.MARKETING_SMS, source="app", **NOW)
     customer.erase_personal_data("GDPR Art. 17 request", **NOW)
     assert customer.status is CustomerStatus.ERASED
-    assert customer.details == CustomerDetails(display_name="")
+    assert customer.details == CustomerDetails(display_name=ERASED)
     assert customer.identities == []
     assert not customer.has_consent(ConsentPurpose.MARKETING_SMS)
 

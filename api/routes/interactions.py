@@ -1,0 +1,106 @@
+"""Interaction creation, the commands every channel shares, and the interaction's state.
+
+Call control (answer, hold, … forward) is in :mod:`api.routes.interaction_calls`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from api.dependencies import get_container
+from api.schemas.interactions import (
+    CallRing,
+    InteractionLog,
+    InteractionPublic,
+    LinkIn,
+    NoteIn,
+    RecordingIn,
+    WrapUpIn,
+)
+from api.writes import WriteAccepted, command_context, write_response
+from contact_center.bootstrap import Container
+from contact_center.commands import CommandContext, WriteResult
+from contact_center.interactions import InteractionService, LoggedContact, RingingCall
+from domain.interaction import Interaction
+
+PREFIX = "/api/v1/interactions"
+router = APIRouter(prefix=PREFIX, tags=["interactions"])
+Ctx = Annotated[CommandContext, Depends(command_context)]
+
+
+def interactions(container: Annotated[Container, Depends(get_container)]) -> InteractionService:
+    return container.interactions
+
+
+Service = Annotated[InteractionService, Depends(interactions)]
+
+
+def created(result: WriteResult) -> JSONResponse:
+    return write_response(result, created_at=f"{PREFIX}/{result.id}")
+
+
+@router.post("", status_code=201, response_model=WriteAccepted)
+def log_interaction(body: InteractionLog, ctx: Ctx, service: Service) -> JSONResponse:
+    """Log an e-mail, chat, SMS, social message, letter or visit, inbound or outbound."""
+    return created(service.log(ctx, LoggedContact(**body.model_dump())))
+
+
+@router.post("/calls", status_code=201, response_model=WriteAccepted)
+def ring_call(body: CallRing, ctx: Ctx, service: Service) -> JSONResponse:
+    """A call starts ringing; numbers are normalised to E.164, a withheld one is left empty."""
+    return created(service.ring(ctx, RingingCall(**body.model_dump())))
+
+
+@router.post("/{interaction_id}/link", response_model=WriteAccepted)
+def link_customer(interaction_id: UUID, body: LinkIn, ctx: Ctx, service: Service) -> JSONResponse:
+    """Link (or relink) the interaction to a known customer, also after it ended."""
+    return write_response(service.link_customer(ctx, interaction_id, body.customer_id))
+
+
+@router.post("/{interaction_id}/notes", response_model=WriteAccepted)
+def add_note(interaction_id: UUID, body: NoteIn, ctx: Ctx, service: Service) -> JSONResponse:
+    return write_response(service.add_note(ctx, interaction_id, body.note))
+
+
+@router.post("/{interaction_id}/wrap-up", response_model=WriteAccepted)
+def record_wrap_up(interaction_id: UUID, body: WrapUpIn, ctx: Ctx, service: Service) -> JSONResponse:
+    """Record the disposition code; a later wrap-up corrects an earlier one."""
+    return write_response(service.record_wrap_up(ctx, interaction_id, body.code, body.notes))
+
+
+@router.post("/{interaction_id}/recording", response_model=WriteAccepted)
+def attach_recording(interaction_id: UUID, body: RecordingIn, ctx: Ctx,
+                     service: Service) -> JSONResponse:
+    """Attach a call recording by reference (often after the call ended)."""
+    return write_response(service.attach_recording(ctx, interaction_id, body.reference))
+
+
+@router.post("/{interaction_id}/close", response_model=WriteAccepted)
+def close_interaction(interaction_id: UUID, ctx: Ctx, service: Service) -> JSONResponse:
+    """Close a non-call interaction (calls finish through their outcome)."""
+    return write_response(service.close(ctx, interaction_id))
+
+
+@router.get("/{interaction_id}", response_model=InteractionPublic)
+def get_interaction(interaction_id: UUID, service: Service) -> JSONResponse:
+    interaction = service.get(interaction_id)
+    body = interaction_public(interaction)
+    return JSONResponse(body.model_dump(mode="json"), headers={"ETag": f'"{interaction.version}"'})
+
+
+def interaction_public(i: Interaction) -> InteractionPublic:
+    return InteractionPublic(
+        id=i.id, version=i.version, channel=i.channel, direction=i.direction, status=i.status,
+        is_finished=i.is_finished, customer_id=i.customer_id, from_address=i.from_address,
+        to_address=i.to_address, subject=i.subject, body=i.body, queue=i.queue,
+        agent_id=i.agent_id, started_at=i.started_at, answered_at=i.answered_at,
+        held_since=i.held_since, ended_at=i.ended_at, wait_seconds=i.wait_seconds,
+        talk_seconds=i.talk_seconds, hold_seconds=i.hold_seconds, forwarded_to=i.forwarded_to,
+        recording_references=list(i.recording_references), wrap_up_code=i.wrap_up_code,
+        wrap_up_notes=i.wrap_up_notes, notes=list(i.notes),
+        created_at=i.created_on, modified_at=i.modified_on,
+    )
