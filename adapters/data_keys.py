@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from threading import Lock
 from uuid import UUID
 
@@ -155,6 +156,25 @@ class DataKeyStore:
                 ).format(self.schema), (self.keyring.wrap(subject, data_key), self.keyring.current_id,
                                         subject))
                 count += 1
+        return count
+
+    def expired(self, retention_class: str, created_before: datetime) -> list[UUID]:
+        """Live keys of one retention class created before the cut-off."""
+        with self.pool.connection() as conn:
+            rows = conn.execute(sql.SQL(
+                "SELECT subject_id FROM {}.data_keys WHERE retention_class = %s AND created_at < %s "
+                "AND wrapped IS NOT NULL ORDER BY created_at").format(self.schema),
+                (retention_class, created_before)).fetchall()
+        return [row[0] for row in rows]
+
+    def destroy(self, subjects: list[UUID]) -> int:
+        """Shred these keys (idempotent: already destroyed ones are left alone)."""
+        with self.pool.connection() as conn:
+            cur = conn.execute(sql.SQL(
+                "UPDATE {}.data_keys SET wrapped = NULL, destroyed_at = now() "
+                "WHERE subject_id = ANY(%s) AND wrapped IS NOT NULL").format(self.schema), (subjects,))
+            count = cur.rowcount
+        self.forget(subjects)
         return count
 
     def _has_live_key(self, subject: UUID) -> bool:

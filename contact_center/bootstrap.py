@@ -21,6 +21,7 @@ from contact_center.customers import CustomerService
 from contact_center.data_protection import DataProtectionService
 from contact_center.interactions import InteractionService
 from contact_center.master_key import load_keyring
+from contact_center.retention import RetentionService
 from contact_center.settings import Settings
 
 
@@ -52,6 +53,7 @@ class Container:
     app: SwitchboardApplication
     data_keys: DataKeyStore
     data_protection: DataProtectionService
+    retention: RetentionService
     customers: CustomerService
     cases: CaseService
     agents: AgentService
@@ -98,6 +100,7 @@ def bootstrap(
         app=app,
         data_keys=keys,
         data_protection=DataProtectionService(runner, app, clock),
+        retention=RetentionService(keys, clock, settings.retention_days),
         customers=CustomerService(runner, clock, settings.default_region),
         cases=CaseService(runner, clock),
         agents=AgentService(runner, clock),

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import logging
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from adapters.services.processes import ServiceError
 from contact_center.bootstrap import bootstrap, local_stack
+from contact_center.master_key import ensure_key_file, generate_master_key, key_file
 from contact_center.settings import Settings
 
 app = typer.Typer(help="Switchboard: event-sourced contact-center CRM.", no_args_is_help=True)
 services = typer.Typer(help="Embedded PostgreSQL and Kafka for one machine.", no_args_is_help=True)
 app.add_typer(services, name="services")
+keys = typer.Typer(help="Master key for personal data.", no_args_is_help=True)
+app.add_typer(keys, name="keys")
+retention = typer.Typer(help="Shred personal fields past their retention period.", no_args_is_help=True)
+app.add_typer(retention, name="retention")
 console = Console()
 
 
-def _fail(error: Exception) -> None:
+def _fail(error: Exception) -> NoReturn:
     console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
@@ -59,6 +66,54 @@ def services_status() -> None:
     console.print(table)
 
 
+@keys.command("generate")
+def keys_generate() -> None:
+    """Print a new random master key (base64 of 32 bytes) for SWITCHBOARD_MASTER_KEY."""
+    print(generate_master_key())
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Re-wrap every data key with SWITCHBOARD_MASTER_KEY; list the old key in
+    SWITCHBOARD_PREVIOUS_MASTER_KEYS for this run. Events are not touched."""
+    try:
+        container = bootstrap(Settings())
+    except ServiceError as error:
+        _fail(error)
+    try:
+        count = container.data_keys.rewrap_all()
+    finally:
+        container.close()
+    console.print(f"re-wrapped {count} data keys with master key {container.data_keys.keyring.current_id}")
+
+
+@retention.command("run")
+def retention_run(dry_run: Annotated[bool, typer.Option("--dry-run", help="only report")] = False) -> None:
+    """Shred expired personal fields (idempotent); --dry-run reports what is due."""
+    try:
+        container = bootstrap(Settings())
+    except ServiceError as error:
+        _fail(error)
+    try:
+        with Progress(console=console, transient=True) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def progress(name: str, done: int, total: int) -> None:
+                if name not in tasks:
+                    tasks[name] = bar.add_task(f"shredding {name}", total=total)
+                bar.update(tasks[name], completed=done)
+
+            reports = container.retention.run(dry_run=dry_run, progress=progress)
+    finally:
+        container.close()
+    table = Table("retention class", "days", "due", "shredded")
+    for r in reports:
+        table.add_row(r.retention_class, str(r.days), str(r.due), str(r.shredded))
+    console.print(table)
+    if dry_run:
+        console.print("dry run: nothing was shredded")
+
+
 @app.command()
 def serve(host: str | None = None, port: int | None = None) -> None:
     """Run the HTTP API (and, by default, the event relay) against running services."""
@@ -87,6 +142,8 @@ def demo() -> None:
         local_stack(settings).up()
     except ServiceError as error:
         _fail(error)
+    if ensure_key_file(settings):
+        console.print(f"generated a master key for personal data at {key_file(settings)}", highlight=False)
     base = f"http://{settings.http_host}:{settings.http_port}"
     console.print(f"Switchboard demo at {base}\n  API docs: {base}/docs\n  readiness: {base}/readyz\n"
                   f"  metrics: {base}/metrics", highlight=False)

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     previous_master_keys: SecretStr | None = None
     master_key_file: Path | None = None  # default: <data_dir>/master.key
     data_key_cache_seconds: float = 10.0
+    # Days after which personal fields of a retention class are shredded by `retention run`:
+    # "recording" (call recording references), "message_body" (e-mail/chat/SMS bodies).
+    retention_days: dict[str, int] = Field(default_factory=lambda: {"recording": 90, "message_body": 730})
     # Bearer token for erasure and access export until user roles exist; unset = disabled.
     data_protection_token: SecretStr | None = None
 

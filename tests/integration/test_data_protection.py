@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
-from typing import Any
+from uuid import UUID
 
 import psycopg
 import pytest
@@ -120,8 +121,7 @@ def test_erasure_shreds_every_copy_and_keeps_the_skeleton(dpo_client: tuple[Test
     assert again.status_code == 409
 
 
-def fresh_id(ids: dict[str, str]) -> Any:
-    from uuid import UUID
+def fresh_id(ids: dict[str, str]) -> UUID:
     return UUID(ids["customer"])
 
 
@@ -167,8 +167,7 @@ def test_master_key_rotation_and_wrong_or_missing_keys(
     rotated = bootstrap(wrong, services)  # only the new key now
     try:
         assert rotated.customers.get(fresh_id({"customer": customer})).details.display_name == "Ada"
-        assert rotated.data_keys.keyring.current_id == master_key_id(
-            __import__("base64").b64decode(new_key))
+        assert rotated.data_keys.keyring.current_id == master_key_id(base64.b64decode(new_key))
     finally:
         rotated.close()
     with pytest.raises(ServiceError, match="not the one"):
