@@ -66,7 +66,7 @@ class PersonalDataMapper(Mapper[UUID]):
         event = super().to_domain_event(stored_event)
         state = vars(event)
         for name, value in list(state.items()):
-            if isinstance(value, dict) and value.get("encrypted") == ALGORITHM:
+            if is_envelope(value):
                 state[name] = self._decrypt(value, stored_event, name)
         return event
 
@@ -118,8 +118,9 @@ class PersonalDataMapper(Mapper[UUID]):
         """Create the data keys a batch of events needs, in one round trip."""
         wanted: dict[UUID, str | None] = {}
         for event in events:
-            for subject in self.subjects_of(event).values():
-                wanted[subject] = self.retention_of(subject, event)
+            for name, subject in self.subjects_of(event).items():
+                # A field's own retention class (see subjects_of), without retention_of's uuid5s.
+                wanted[subject] = RETENTION_CLASSES.get(name)
         self.keys.ensure(wanted.items())
 
     def _encrypt(self, subject: UUID, event: DomainEventProtocol[UUID], name: str, value: Any) -> Any:
@@ -138,10 +139,20 @@ class PersonalDataMapper(Mapper[UUID]):
                 "ciphertext": base64.b64encode(sealed).decode()}
 
     def _decrypt(self, envelope: dict[str, str], stored: StoredEvent, name: str) -> Any:
-        key = self.keys.key(UUID(envelope["subject"]))
-        if key is None:
-            return ERASED if envelope.get("type") == "text" else None
-        sealed = base64.b64decode(envelope["ciphertext"])
-        aad = f"{stored.originator_id}:{stored.originator_version}:{name}".encode()
-        plain = self.transcoder.decode(AESGCM(key).decrypt(sealed[:12], sealed[12:], aad))
-        return plain["v"]
+        return open_envelope(self.keys, self.transcoder, envelope, UUID(str(stored.originator_id)),
+                             stored.originator_version, name)
+
+
+def is_envelope(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("encrypted") == ALGORITHM
+
+
+def open_envelope(keys: DataKeyStore, transcoder: Transcoder, envelope: dict[str, str],
+                  aggregate_id: UUID, version: int, name: str) -> Any:
+    """The plain value of one encrypted field, or the erased placeholder when its key is gone."""
+    key = keys.key(UUID(envelope["subject"]))
+    if key is None:
+        return ERASED if envelope.get("type") == "text" else None
+    sealed = base64.b64decode(envelope["ciphertext"])
+    aad = f"{aggregate_id}:{version}:{name}".encode()
+    return transcoder.decode(AESGCM(key).decrypt(sealed[:12], sealed[12:], aad))["v"]

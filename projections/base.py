@@ -1,0 +1,76 @@
+"""What every projection is: a name and version, its tables, and one handler per event type.
+
+Projections are pure functions of the event stream. They see events as
+:class:`ProjectedEvent` (a CloudEvents record with personal fields already decrypted) and
+write through :class:`Tx`, a transaction the runner opens around each batch together with
+the stored Kafka offsets, so a handler never needs to be idempotent on its own: the runner
+applies each event id once per projection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+from uuid import UUID
+
+
+class Tx(Protocol):
+    """A database transaction, with unqualified table names resolved in the projection's schema."""
+
+    def execute(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> int:
+        """Run a statement; returns the row count."""
+
+    def fetchone(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> tuple[Any, ...] | None:
+        ...
+
+    def fetchall(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple[Any, ...]]:
+        ...
+
+
+@dataclass(frozen=True)
+class ProjectedEvent:
+    id: str
+    type: str
+    aggregate_id: UUID
+    version: int
+    sequence: int
+    customer_id: UUID
+    actor: str
+    time: datetime
+    data: Mapping[str, Any]
+
+    @property
+    def kind(self) -> str:
+        """The type without its version: ``switchboard.interaction.call_answered``."""
+        return self.type.rsplit(".", 1)[0]
+
+    def uuid(self, name: str) -> UUID | None:
+        value = self.data.get(name)
+        return None if value is None else UUID(str(value))
+
+
+Handler = Callable[[Tx, ProjectedEvent], None]
+
+
+class Projection:
+    """Base class: subclasses set ``name``, ``version``, ``tables`` and ``handlers``."""
+
+    name: ClassVar[str]
+    version: ClassVar[int] = 1
+    tables: ClassVar[Sequence[str]] = ()  # CREATE TABLE IF NOT EXISTS … statements
+    table_names: ClassVar[Sequence[str]] = ()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.name}_v{self.version}"
+
+    def handlers(self) -> Mapping[str, Handler]:
+        """Handlers keyed by versionless event kind (``switchboard.customer.registered``)."""
+        raise NotImplementedError
+
+    def apply(self, tx: Tx, event: ProjectedEvent) -> None:
+        handler = self.handlers().get(event.kind)
+        if handler is not None:
+            handler(tx, event)
