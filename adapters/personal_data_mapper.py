@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -35,6 +36,7 @@ class SubjectErased(Exception):
     """Personal data cannot be written for a subject whose key was destroyed."""
 
 
+@lru_cache(maxsize=8192)  # asked three times per event on a save (keys, owners, encryption)
 def retention_subject(originator_id: UUID, retention_class: str) -> UUID:
     return uuid5(RETENTION_NAMESPACE, f"{originator_id}:{retention_class}")
 
@@ -69,6 +71,16 @@ class PersonalDataMapper(Mapper[UUID]):
             if is_envelope(value):
                 state[name] = self._decrypt(value, stored_event, name)
         return event
+
+    def prefetch_keys(self, stored_events: Iterable[StoredEvent]) -> None:
+        """Load the keys a page of stored events needs in one query. Reading many events
+        (a projection rebuild), call this per page: else each key not cached costs a query."""
+        subjects = set()
+        for stored in stored_events:
+            for value in self.transcoder.decode(stored.state).values():
+                if is_envelope(value):
+                    subjects.add(UUID(value["subject"]))
+        self.keys.preload(subjects)
 
     def subjects_of(self, event: DomainEventProtocol[UUID]) -> dict[str, UUID]:
         """Each personal field with a value, and the subject whose key encrypts it."""

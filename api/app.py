@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.body_limit import BodyLimitMiddleware
+from api.lifespan import background_work
 from api.problems import install_problem_handlers
 from api.routes import (
     agents,
@@ -14,6 +15,7 @@ from api.routes import (
     health,
     interaction_calls,
     interactions,
+    lookup,
 )
 from contact_center.bootstrap import Container
 
@@ -23,6 +25,7 @@ def create_app(container: Container) -> FastAPI:
         title="Switchboard",
         version="0.1.0",
         description="Event-sourced contact-center CRM: customers, interactions, cases, agents.",
+        lifespan=background_work,
     )
     app.state.container = container
     install_problem_handlers(app)
@@ -30,6 +33,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(health.router)
     app.include_router(customers.router)
     app.include_router(data_protection.router)
+    app.include_router(lookup.router)
     app.include_router(cases.router)
     app.include_router(agents.router)
     app.include_router(interactions.router)

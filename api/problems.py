@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contact_center.errors import IdempotencyKeyReused, NotFound, VersionConflict
+from contact_center.read_your_writes import ReadNotReady
 from domain.errors import DomainError, InvalidValue
 
 PROBLEM_JSON = "application/problem+json"
@@ -68,6 +69,14 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(IdempotencyKeyReused)
     async def key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
         return problem(422, "Idempotency-Key reused", exc.message)
+
+    @app.exception_handler(ReadNotReady)
+    async def not_ready(_: Request, exc: ReadNotReady) -> JSONResponse:
+        response = problem(503, "Read model behind", exc.message, projection=exc.projection,
+                           current_position=exc.current, wanted_position=exc.wanted)
+        response.headers["Retry-After"] = "1"
+        response.headers["X-Switchboard-Position"] = str(exc.current)
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

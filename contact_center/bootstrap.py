@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass, field
 
 from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg_pool import ConnectionPool
 
 from adapters.clock import Clock, SystemClock
+from adapters.cloudevents_envelope import CloudEventsEnvelope
 from adapters.data_keys import DataKeyStore
 from adapters.event_store import postgres_env
 from adapters.health import DependencyProbe, KafkaProbe, PostgresProbe
+from adapters.kafka_producer import KafkaEventLog
+from adapters.projected_events import EventDecoder
+from adapters.projection_runner import ProjectionRunner
+from adapters.projection_store import PositionWaiter
+from adapters.read_store import ReadStore
+from adapters.relay_store import PostgresRelayStore
 from adapters.services.processes import ServiceError
 from adapters.services.stack import Endpoints, LocalStack
 from contact_center.agents import AgentService
@@ -20,9 +30,15 @@ from contact_center.commands import CommandRunner
 from contact_center.customers import CustomerService
 from contact_center.data_protection import DataProtectionService
 from contact_center.interactions import InteractionService
+from contact_center.lookup import LookupService
 from contact_center.master_key import load_keyring
+from contact_center.projection_host import ProjectionHost
+from contact_center.read_your_writes import ReadConsistency
+from contact_center.relay import EventRelay
 from contact_center.retention import RetentionService
 from contact_center.settings import Settings
+from projections.base import Projection
+from projections.identity_lookup import IdentityDigest, IdentityLookupProjection
 
 
 def local_stack(settings: Settings) -> LocalStack:
@@ -58,10 +74,18 @@ class Container:
     cases: CaseService
     agents: AgentService
     interactions: InteractionService
+    relay: EventRelay  # started by `serve` when settings.relay_in_process
+    projections: ProjectionHost  # started by `serve` when settings.projections_in_process
+    read_store: ReadStore
+    consistency: ReadConsistency
+    lookup: LookupService
     probes: list[DependencyProbe] = field(default_factory=list)
 
     def close(self) -> None:
         """Release pools and clients held by the wired services."""
+        self.relay.stop()
+        self.projections.stop()
+        self.read_store.close()
         self.app.close()
         self.data_keys.pool.close()
 
@@ -90,6 +114,10 @@ def bootstrap(
     keys = data_key_store(settings, endpoints)
     app = event_store(settings, endpoints, keys)
     runner = CommandRunner(app)
+    read_store = ReadStore(endpoints.database_url, settings.db_schema)
+    consistency = ReadConsistency(PositionWaiter(endpoints.database_url, settings.db_schema),
+                                  settings.read_wait_seconds)
+    digest = identity_digest(settings, keys)
     probes: list[DependencyProbe] = [
         PostgresProbe(endpoints.database_url),
         KafkaProbe(endpoints.kafka_bootstrap_servers),
@@ -105,5 +133,79 @@ def bootstrap(
         cases=CaseService(runner, clock),
         agents=AgentService(runner, clock),
         interactions=InteractionService(runner, clock, settings.default_region),
+        relay=event_relay(settings, endpoints, app),
+        projections=projection_host(settings, endpoints, keys),
+        read_store=read_store,
+        consistency=consistency,
+        lookup=LookupService(read_store, consistency, digest, settings.default_region),
         probes=probes,
     )
+
+
+def identity_digest(settings: Settings, keys: DataKeyStore) -> IdentityDigest:
+    if settings.identity_hash_secret is not None:
+        return IdentityDigest(settings.identity_hash_secret.get_secret_value().encode())
+    # Derived from the master key: rotating that key means rebuilding the identity lookup.
+    return IdentityDigest(hmac.new(keys.keyring.current, b"identity-lookup", hashlib.sha256).digest())
+
+
+def read_models(settings: Settings, keys: DataKeyStore) -> list[Projection]:
+    return [IdentityLookupProjection(identity_digest(settings, keys))]
+
+
+def projection_host(settings: Settings, endpoints: Endpoints, keys: DataKeyStore) -> ProjectionHost:
+    decoder = EventDecoder(keys)
+
+    def open_runner(projection: Projection) -> ProjectionRunner:
+        return ProjectionRunner(
+            projection, database_url=endpoints.database_url, schema=settings.db_schema,
+            bootstrap_servers=endpoints.kafka_bootstrap_servers,
+            topic=f"{settings.topic_prefix}.events", decoder=decoder,
+            group_prefix=settings.topic_prefix)
+
+    return ProjectionHost(read_models(settings, keys), open_runner)
+
+
+def event_relay(settings: Settings, endpoints: Endpoints, app: SwitchboardApplication) -> EventRelay:
+    """The relay from ``app``'s notification log to ``<topic_prefix>.events`` (not started).
+
+    It reads stored events through the recorder and decodes them with the transcoder only,
+    so personal fields reach Kafka as the ciphertext they are stored as."""
+    topic = f"{settings.topic_prefix}.events"
+    recorder = app.recorder
+    assert isinstance(recorder, PostgresApplicationRecorder)
+    envelope = CloudEventsEnvelope(app.mapper.transcoder, source=settings.event_source)
+    return EventRelay(
+        topic,
+        open_store=lambda: PostgresRelayStore(recorder, endpoints.database_url, topic),
+        open_publisher=lambda: KafkaEventLog.open(
+            endpoints.kafka_bootstrap_servers, topic, partitions=settings.event_partitions,
+            delivery_timeout_ms=settings.relay_delivery_timeout_ms),
+        to_record=envelope.record,
+        batch_size=settings.relay_batch_size,
+    )
+
+
+@dataclass
+class RelayContainer:
+    """What ``switchboard relay`` runs: the relay alone. It holds no master key."""
+
+    settings: Settings
+    endpoints: Endpoints
+    app: SwitchboardApplication
+    relay: EventRelay
+
+    def close(self) -> None:
+        self.relay.stop()
+        self.app.close()
+
+
+def bootstrap_relay(settings: Settings, endpoints: Endpoints | None = None) -> RelayContainer:
+    endpoints = endpoints or resolve_endpoints(settings)
+    env = postgres_env(endpoints.database_url, settings.db_schema, pool_size=2)
+    try:
+        # No data keys: this application is only read from, and nothing it reads is decrypted.
+        app = SwitchboardApplication(env=env, data_keys=None)
+    except (OperationalError, InterfaceError) as exc:
+        raise ServiceError(f"PostgreSQL is not reachable at {endpoints.database_url}: {exc}") from exc
+    return RelayContainer(settings, endpoints, app, event_relay(settings, endpoints, app))

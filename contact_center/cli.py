@@ -11,6 +11,7 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from adapters.services.processes import ServiceError
+from contact_center import relay_commands
 from contact_center.bootstrap import bootstrap, local_stack
 from contact_center.master_key import ensure_key_file, generate_master_key, key_file
 from contact_center.settings import Settings
@@ -22,6 +23,8 @@ keys = typer.Typer(help="Master key for personal data.", no_args_is_help=True)
 app.add_typer(keys, name="keys")
 retention = typer.Typer(help="Shred personal fields past their retention period.", no_args_is_help=True)
 app.add_typer(retention, name="retention")
+app.command("relay")(relay_commands.relay)
+app.add_typer(relay_commands.docs, name="docs")
 console = Console()
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import Aggregate
+from eventsourcing.application import AggregateNotFoundError, project_aggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError
 
 from adapters.event_store import IdempotencyClaim, IdempotentResult, SwitchboardRecorder
@@ -38,6 +39,15 @@ class CommandContext:
 class WriteResult:
     id: UUID
     version: int
+    position: int | None
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class BulkWriteResult:
+    """The outcome of a command that created many aggregates in one transaction."""
+
+    ids: list[UUID]
     position: int | None
     replayed: bool = False
 
@@ -67,6 +77,19 @@ class CommandRunner:
                 f"{kind.__name__.lower()} {aggregate_id} is at version {aggregate.version}, "
                 f"not {expected_version}", aggregate.version)
         return aggregate
+
+    def load_many(self, kind: type[A], aggregate_ids: Iterable[UUID]) -> dict[UUID, A]:
+        """Those of ``aggregate_ids`` that exist and are a ``kind``, read in one round trip;
+        ``load`` tells why one is missing."""
+        histories: dict[UUID, list[DomainEventProtocol[UUID]]] = defaultdict(list)
+        for stored in self.recorder.histories(sorted(set(aggregate_ids))):
+            histories[UUID(str(stored.originator_id))].append(self.app.mapper.to_domain_event(stored))
+        found: dict[UUID, A] = {}
+        for aggregate_id, events in histories.items():
+            aggregate = project_aggregate(None, events)
+            if isinstance(aggregate, kind):
+                found[aggregate_id] = aggregate
+        return found
 
     def run(
         self,

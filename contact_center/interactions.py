@@ -3,22 +3,28 @@
 Creating an outbound contact may name its ``purpose``; a marketing purpose is a
 consent gate: the customer's ``require_consent`` decides, and nothing is stored
 when it refuses.
+
+``log_many`` imports a batch in one transaction: every contact is built through the
+domain first, then all are stored or none.  With an ``Idempotency-Key`` the batch's ids
+are derived from the key (``uuid5(BATCH_NAMESPACE, "<key>:<index>")``), so a replay lists
+the same ids although the idempotency record keeps only the first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 from adapters.clock import Clock
-from contact_center.commands import CommandContext, CommandRunner, WriteResult
+from contact_center.commands import BulkWriteResult, CommandContext, CommandRunner, WriteResult
+from contact_center.errors import NotFound
 from contact_center.identity_normalisation import is_withheld, normalise_phone
 from domain.consent import ConsentChannel, ConsentPurpose
 from domain.customer import Customer
-from domain.errors import ConsentMissing, InvalidIdentity, InvalidValue
+from domain.errors import ConsentMissing, DomainError, InvalidIdentity, InvalidValue
 from domain.interaction import Interaction
 from domain.interaction_values import Channel, Direction
 
@@ -34,6 +40,14 @@ CONSENT_CHANNEL = {
     Channel.SOCIAL: ConsentChannel.SOCIAL,
     Channel.LETTER: ConsentChannel.POST,
 }
+BATCH_NAMESPACE = UUID("3b0c2f7e-5d4a-4e8b-9a61-7c2d1e0f9b34")
+
+
+def batch_ids(idempotency_key: str | None, count: int) -> list[UUID]:
+    """Fresh ids, or with an Idempotency-Key the same ids on every retry."""
+    if idempotency_key is None:
+        return [uuid4() for _ in range(count)]
+    return [uuid5(BATCH_NAMESPACE, f"{idempotency_key}:{index}") for index in range(count)]
 
 
 @dataclass(frozen=True)
@@ -73,23 +87,42 @@ class InteractionService:
 
     def log(self, ctx: CommandContext, contact: LoggedContact) -> WriteResult:
         def work() -> list[Interaction]:
-            self._check_customer(contact.customer_id, contact.channel, contact.direction,
-                                 contact.purpose)
-            interaction = Interaction.log(
-                id=uuid4(), channel=contact.channel, direction=contact.direction,
-                from_address=contact.from_address, to_address=contact.to_address,
-                subject=contact.subject, body=contact.body, queue=contact.queue,
-                agent_id=contact.agent_id, customer_id=contact.customer_id,
-                actor=ctx.actor, occurred_at=self.clock.now())
-            return [interaction]
+            return [self._logged(ctx, contact, uuid4(), self.clock.now(), {})]
 
         return self.runner.run(ctx, "interaction.log", asdict(contact), work)
+
+    def log_many(self, ctx: CommandContext, contacts: Sequence[LoggedContact]) -> BulkWriteResult:
+        """Log every contact or none; a refused one is named by its index (``items[3]``)."""
+        if not contacts:
+            raise InvalidValue("a batch needs at least one item", field="items")
+        ids = batch_ids(ctx.idempotency_key, len(contacts))
+
+        def work() -> list[Interaction]:
+            # Every referenced customer in one read; an unknown one fails below, at its item.
+            customers = self.runner.load_many(Customer, {c.customer_id for c in contacts
+                                                         if c.customer_id is not None})
+            now = self.clock.now()
+            built = []
+            for index, (contact, interaction_id) in enumerate(zip(contacts, ids, strict=True)):
+                item = f"items[{index}]"
+                try:
+                    built.append(self._logged(ctx, contact, interaction_id, now, customers))
+                except DomainError as exc:
+                    raise type(exc)(f"{item}: {exc.message}",
+                                    field=f"{item}.{exc.field}" if exc.field else item) from exc
+                except NotFound as exc:
+                    raise NotFound(exc.kind, f"{contact.customer_id} ({item}.customer_id)") from exc
+            return built
+
+        payload = [vars(contact) for contact in contacts]  # flat, so as asdict() but no deep copy
+        result = self.runner.run(ctx, "interaction.log_many", payload, work)
+        return BulkWriteResult(ids, result.position, result.replayed)
 
     def ring(self, ctx: CommandContext, call: RingingCall) -> WriteResult:
         def work() -> list[Interaction]:
             from_address = self._number(call.from_number, "from_number")
             to_address = self._number(call.to_number, "to_number")
-            self._check_customer(call.customer_id, Channel.CALL, call.direction, call.purpose)
+            self._check_customer(call.customer_id, Channel.CALL, call.direction, call.purpose, {})
             interaction = Interaction.ring(
                 id=uuid4(), direction=call.direction, from_address=from_address,
                 to_address=to_address, queue=call.queue, agent_id=call.agent_id,
@@ -178,6 +211,17 @@ class InteractionService:
 
         return self.runner.run(ctx, f"interaction.{command}", [interaction_id, payload], work)
 
+    def _logged(self, ctx: CommandContext, contact: LoggedContact, interaction_id: UUID,
+                now: datetime, customers: dict[UUID, Customer]) -> Interaction:
+        self._check_customer(contact.customer_id, contact.channel, contact.direction,
+                             contact.purpose, customers)
+        return Interaction.log(
+            id=interaction_id, channel=contact.channel, direction=contact.direction,
+            from_address=contact.from_address, to_address=contact.to_address,
+            subject=contact.subject, body=contact.body, queue=contact.queue,
+            agent_id=contact.agent_id, customer_id=contact.customer_id,
+            actor=ctx.actor, occurred_at=now)
+
     def _number(self, raw: str | None, field: str) -> str | None:
         """E.164, or ``None`` for a withheld number."""
         if raw is None or is_withheld(raw):
@@ -188,7 +232,7 @@ class InteractionService:
             raise InvalidIdentity(exc.message, field=field) from exc
 
     def _check_customer(self, customer_id: UUID | None, channel: Channel, direction: Direction,
-                        purpose: ConsentPurpose | None) -> None:
+                        purpose: ConsentPurpose | None, customers: dict[UUID, Customer]) -> None:
         """The customer must exist; outbound marketing must have their consent."""
         if purpose is not None and direction is not Direction.OUTBOUND:
             raise InvalidValue("purpose applies to outbound contact only", field="purpose")
@@ -196,7 +240,9 @@ class InteractionService:
             if purpose in MARKETING:
                 raise InvalidValue(f"{purpose} contact needs a customer_id", field="customer_id")
             return
-        customer = self.runner.load(Customer, customer_id)
+        if customer_id not in customers:
+            customers[customer_id] = self.runner.load(Customer, customer_id)
+        customer = customers[customer_id]
         if purpose is None or purpose not in MARKETING:
             return
         consent_channel = CONSENT_CHANNEL.get(channel)

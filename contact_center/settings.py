@@ -37,6 +37,17 @@ class Settings(BaseSettings):
     default_region: str = "DE"
     max_body_bytes: int = 1_000_000
     relay_in_process: bool = True
+    projections_in_process: bool = True
+    # How long a read with ?min_position= waits for the projection before answering 503.
+    read_wait_seconds: float = 5.0
+    # Key of the identity lookup's keyed hashes; derived from the master key when unset.
+    identity_hash_secret: SecretStr | None = None
+    # The event log: topic `<topic_prefix>.events`, created with this many partitions.
+    event_partitions: int = 6
+    event_source: str = "/switchboard"  # CloudEvents `source` of every record
+    relay_batch_size: int = 1000  # notifications read and published per round trip
+    # How long one publish waits for the broker before the relay reconnects and re-sends it.
+    relay_delivery_timeout_ms: int = 10_000
 
     # Personal data: base64 of 32 random bytes (`switchboard keys generate`). Earlier keys stay
     # listed (comma-separated) until `switchboard keys rotate` has re-wrapped every data key.

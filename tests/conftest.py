@@ -68,6 +68,8 @@ def settings_for_test(services: Endpoints, pg_schema: str, tmp_path: Path) -> Se
         topic_prefix=pg_schema,
         data_dir=tmp_path / "data",
         master_key=SecretStr(TEST_MASTER_KEY),
+        relay_in_process=False,  # the relay's own tests turn it on
+        projections_in_process=False,  # so do the read-model tests (see the pipeline fixture)
     )
 
 
@@ -84,3 +86,21 @@ def container(settings_for_test: Settings, services: Endpoints) -> Iterator[Cont
 def client(container: Container) -> Iterator[TestClient]:
     with TestClient(create_app(container), raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def pipeline_settings(settings_for_test: Settings) -> Settings:
+    """The whole path: API → event store → relay → Kafka → projections, in this process."""
+    return settings_for_test.model_copy(update={
+        "relay_in_process": True, "projections_in_process": True, "read_wait_seconds": 20.0,
+        "data_protection_token": SecretStr("dpo-secret")})
+
+
+@pytest.fixture
+def pipeline(pipeline_settings: Settings, services: Endpoints) -> Iterator[tuple[TestClient, Container]]:
+    built = bootstrap(pipeline_settings, services)
+    try:
+        with TestClient(create_app(built), raise_server_exceptions=False) as test_client:
+            yield test_client, built
+    finally:
+        built.close()

@@ -13,7 +13,9 @@ from fastapi.responses import JSONResponse
 
 from api.dependencies import get_container
 from api.schemas.interactions import (
+    BatchAccepted,
     CallRing,
+    InteractionBatch,
     InteractionLog,
     InteractionPublic,
     LinkIn,
@@ -21,7 +23,7 @@ from api.schemas.interactions import (
     RecordingIn,
     WrapUpIn,
 )
-from api.writes import WriteAccepted, command_context, write_response
+from api.writes import POSITION_HEADER, WriteAccepted, command_context, write_response
 from contact_center.bootstrap import Container
 from contact_center.commands import CommandContext, WriteResult
 from contact_center.interactions import InteractionService, LoggedContact, RingingCall
@@ -47,6 +49,18 @@ def created(result: WriteResult) -> JSONResponse:
 def log_interaction(body: InteractionLog, ctx: Ctx, service: Service) -> JSONResponse:
     """Log an e-mail, chat, SMS, social message, letter or visit, inbound or outbound."""
     return created(service.log(ctx, LoggedContact(**body.model_dump())))
+
+
+@router.post("/batch", status_code=201, response_model=BatchAccepted)
+def log_batch(body: InteractionBatch, ctx: Ctx, service: Service) -> JSONResponse:
+    """Import up to 1000 interactions in one transaction: all are stored or none (the problem
+    names the refused item, e.g. ``items[3].from_address``). A replay answers 200."""
+    result = service.log_many(ctx, [LoggedContact(**item.model_dump()) for item in body.items])
+    accepted = BatchAccepted(ids=result.ids, count=len(result.ids), position=result.position,
+                             replayed=result.replayed)
+    headers = {} if result.position is None else {POSITION_HEADER: str(result.position)}
+    return JSONResponse(accepted.model_dump(mode="json"), status_code=200 if result.replayed else 201,
+                        headers=headers)
 
 
 @router.post("/calls", status_code=201, response_model=WriteAccepted)

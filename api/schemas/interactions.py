@@ -35,6 +35,21 @@ class InteractionLog(Routing):
     body: str | None = Field(default=None, max_length=100_000)
 
 
+class InteractionBatch(Strict):
+    """A bulk import: every item is logged or none is."""
+
+    items: list[InteractionLog] = Field(min_length=1, max_length=1000)
+
+
+class BatchAccepted(BaseModel):
+    """The ids of a stored batch, in item order, and the position of its last event."""
+
+    ids: list[UUID]
+    count: int
+    position: int | None
+    replayed: bool = False
+
+
 class CallRing(Routing):
     direction: Direction
     from_number: str | None = Field(default=None, max_length=200,

@@ -10,6 +10,7 @@ import httpx
 from adapters.services.kafka_broker import KafkaBroker
 from adapters.services.stack import Endpoints
 from contact_center.settings import Settings
+from tests.conftest import TEST_MASTER_KEY
 from tests.process_helpers import cli_env, serving
 
 
@@ -27,12 +28,14 @@ def _wait_for_status(base: str, status: int, timeout: float = 30) -> dict[str, o
     return body
 
 
-def test_readiness_follows_the_broker(services: Endpoints, tmp_path: Path) -> None:
+def test_readiness_follows_the_broker(services: Endpoints, pg_schema: str, tmp_path: Path) -> None:
     settings = Settings()
     broker = KafkaBroker(settings.cache_dir, tmp_path, settings.kafka_version)
     servers = broker.start()
     port = int(servers.rsplit(":", 1)[1])
-    env = cli_env(DATABASE_URL=services.database_url, KAFKA_BOOTSTRAP_SERVERS=servers)
+    env = cli_env(DATABASE_URL=services.database_url, KAFKA_BOOTSTRAP_SERVERS=servers,
+                  SWITCHBOARD_DB_SCHEMA=pg_schema, SWITCHBOARD_TOPIC_PREFIX=pg_schema,
+                  SWITCHBOARD_MASTER_KEY=TEST_MASTER_KEY)
     try:
         with serving(env, tmp_path / "serve.log") as base:
             body = _wait_for_status(base, 200)

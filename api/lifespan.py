@@ -1,0 +1,26 @@
+"""Work that lives as long as the HTTP app: the in-process event relay and projections."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from contact_center.bootstrap import Container
+
+
+@asynccontextmanager
+async def background_work(app: FastAPI) -> AsyncIterator[None]:
+    """Start the relay thread with the app when ``settings.relay_in_process``; stop it after."""
+    container: Container = app.state.container
+    if container.settings.relay_in_process:
+        container.relay.start()
+    if container.settings.projections_in_process:
+        container.projections.start()
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(container.relay.stop)
+        await asyncio.to_thread(container.projections.stop)

@@ -1,0 +1,37 @@
+"""Caller ID / e-mail lookup for CTI and agents."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from api.dependencies import get_container
+from contact_center.bootstrap import Container
+from contact_center.lookup import LookupService, Match
+
+router = APIRouter(prefix="/api/v1", tags=["read models"])
+
+
+class LookupOut(BaseModel):
+    match: Match
+    normalised: str | None
+    candidates: list[UUID]
+
+
+def lookups(container: Annotated[Container, Depends(get_container)]) -> LookupService:
+    return container.lookup
+
+
+@router.get("/lookup", response_model=LookupOut)
+def lookup(
+    service: Annotated[LookupService, Depends(lookups)],
+    phone: Annotated[str | None, Query(max_length=64)] = None,
+    email: Annotated[str | None, Query(max_length=320)] = None,
+    min_position: Annotated[int | None, Query(ge=0, description="wait until this write is applied")] = None,
+) -> LookupOut:
+    """Match a caller ID or e-mail address: `none`, `single`, `multiple` or `withheld`."""
+    result = service.lookup(phone=phone, email=email, min_position=min_position)
+    return LookupOut(match=result.match, normalised=result.normalised, candidates=result.customer_ids)

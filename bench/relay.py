@@ -1,0 +1,237 @@
+"""The event relay: commit → on-Kafka latency at a paced write rate, and how fast it drains a backlog.
+
+    .venv/bin/python -m bench.relay
+
+PostgreSQL and Kafka are embedded in a temporary directory unless ``DATABASE_URL`` /
+``KAFKA_BOOTSTRAP_SERVERS`` are set. The relay runs as ``switchboard relay`` in a process of
+its own, as in production; this process writes (through the application, personal fields
+encrypted) and consumes the topic. Latency runs from the moment ``save`` returns (just after
+the COMMIT) to the moment a consumer here receives the record. The table is printed and
+appended to ``docs/BENCHMARKS.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import psycopg
+from kafka import KafkaConsumer, TopicPartition
+from psycopg import sql
+from pydantic import SecretStr
+
+from adapters.services.stack import Endpoints, LocalStack
+from contact_center.bootstrap import Container, bootstrap
+from contact_center.master_key import generate_master_key
+from contact_center.settings import Settings
+from contact_center.stamps import Stamp
+from domain.consent import ConsentChannel, ConsentPurpose
+from domain.customer import Customer
+from domain.customer_details import CustomerDetails, CustomerKind
+from domain.identity import email_identity
+
+RATE = 1000  # events/s, paced
+SECONDS = 10.0
+BACKLOG = 50_000
+EVENTS_PER_CUSTOMER = 5
+BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
+COMMAND = ".venv/bin/python -m bench.relay"
+
+
+def customer(name: str) -> Customer:
+    """Five events: registered, two identities, a consent, a details update."""
+    stamp = Stamp(actor="bench", occurred_at=datetime.now(UTC))
+    made = Customer.register(id=uuid4(), kind=CustomerKind.PERSON, details=CustomerDetails(name), **stamp)
+    for k in range(2):
+        made.add_identity(email_identity(f"{name.replace(' ', '.')}.{k}@example.org"), **stamp)
+    made.grant_consent(ConsentChannel.EMAIL, ConsentPurpose.MARKETING_EMAIL, source="bench", **stamp)
+    made.update_details(CustomerDetails(f"{name} Jr"), **stamp)
+    return made
+
+
+def event_ids(made: Customer) -> list[str]:
+    return [f"{made.id}:{version}" for version in range(1, made.version + 1)]
+
+
+class Arrivals(threading.Thread):
+    """Reads the topic from its current end and notes when each event id first arrives."""
+
+    def __init__(self, servers: str, topic: str) -> None:
+        super().__init__(daemon=True)
+        self.arrived: dict[str, float] = {}
+        self.stopping = threading.Event()
+        self.consumer = KafkaConsumer(bootstrap_servers=servers, group_id=None,
+                                      enable_auto_commit=False, fetch_max_wait_ms=5)
+        partitions = [TopicPartition(topic, p) for p in sorted(self.consumer.partitions_for_topic(topic))]
+        self.consumer.assign(partitions)
+        self.consumer.seek_to_end(*partitions)
+        for partition in partitions:
+            self.consumer.position(partition)
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            for records in self.consumer.poll(timeout_ms=50).values():
+                now = time.perf_counter()
+                for record in records:
+                    self.arrived.setdefault(json.loads(record.value)["id"], now)
+        self.consumer.close()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not happen within {timeout:.0f}s")
+        time.sleep(0.01)
+
+
+def position(container: Container, topic: str) -> int:
+    query = sql.SQL("SELECT position FROM {}.relay_position WHERE name = %s").format(
+        sql.Identifier(container.settings.db_schema))
+    try:
+        with psycopg.connect(container.endpoints.database_url) as conn:
+            row = conn.execute(query, (topic,)).fetchone()
+    except psycopg.errors.UndefinedTable:
+        return 0
+    return int(row[0]) if row else 0
+
+
+@contextmanager
+def relay_process(container: Container, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SWITCHBOARD_")}
+    env.update(DATABASE_URL=container.endpoints.database_url,
+               KAFKA_BOOTSTRAP_SERVERS=container.endpoints.kafka_bootstrap_servers,
+               SWITCHBOARD_DB_SCHEMA=container.settings.db_schema,
+               SWITCHBOARD_TOPIC_PREFIX=container.settings.topic_prefix)
+    with log.open("ab") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "contact_center.cli", "relay"], env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def latency(container: Container, topic: str) -> dict[str, float]:
+    arrivals = Arrivals(container.endpoints.kafka_bootstrap_servers, topic)
+    arrivals.start()
+    committed: dict[str, float] = {}
+    interval = EVENTS_PER_CUSTOMER / RATE
+    began = next_at = time.perf_counter()
+    n = 0
+    while next_at < began + SECONDS:
+        time.sleep(max(0.0, next_at - time.perf_counter()))
+        made = customer(f"Paced {n}")
+        container.app.save(made)
+        done = time.perf_counter()
+        committed.update(dict.fromkeys(event_ids(made), done))
+        next_at, n = next_at + interval, n + 1
+    rate = len(committed) / (time.perf_counter() - began)
+    wait_until(lambda: committed.keys() <= arrivals.arrived.keys(), 60, "every paced event on Kafka")
+    arrivals.stopping.set()
+    arrivals.join()
+    seconds = sorted(arrivals.arrived[i] - committed[i] for i in committed)
+    return {"p50": seconds[len(seconds) // 2], "p99": seconds[int(len(seconds) * 0.99)],
+            "max": seconds[-1], "rate": rate, "events": len(committed)}
+
+
+def drain(container: Container, topic: str, log: Path) -> dict[str, float]:
+    per_save = 100
+    for n in range(BACKLOG // (per_save * EVENTS_PER_CUSTOMER)):
+        container.app.save(*(customer(f"Backlog {n}.{k}") for k in range(per_save)))
+    start, latest = position(container, topic), container.app.recorder.max_notification_id() or 0
+    with relay_process(container, log):
+        launched = time.perf_counter()
+        wait_until(lambda: position(container, topic) > start, 60, "the relay's first batch")
+        first_at, first = time.perf_counter(), position(container, topic)
+        wait_until(lambda: position(container, topic) == latest, 300, "the backlog drained")
+        done = time.perf_counter()
+    return {"rate": (latest - first) / (done - first_at), "events": latest - start,
+            "total": done - launched}
+
+
+def run(endpoints: Endpoints, workdir: Path) -> dict[str, dict[str, float]]:
+    schema = f"bench_{uuid4().hex[:10]}"
+    with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    settings = Settings(database_url=endpoints.database_url,
+                        kafka_bootstrap_servers=endpoints.kafka_bootstrap_servers, db_schema=schema,
+                        topic_prefix=schema, master_key=SecretStr(generate_master_key()),
+                        relay_in_process=False, data_dir=workdir)
+    container = bootstrap(settings, endpoints)
+    topic = f"{schema}.events"
+    try:
+        with relay_process(container, workdir / "relay.log"):
+            container.app.save(customer("Warm-up"))  # the relay creates the topic and connects
+            latest = container.app.recorder.max_notification_id() or 0
+            wait_until(lambda: position(container, topic) == latest, 60, "the warm-up event")
+            paced = latency(container, topic)
+        drained = drain(container, topic, workdir / "relay.log")
+    finally:
+        container.close()
+        with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+    return {"paced": paced, "drain": drained}
+
+
+def table(results: dict[str, dict[str, float]]) -> str:
+    paced, drained = results["paced"], results["drain"]
+    rows = [
+        ("commit → on Kafka, p50", f"{paced['p50'] * 1000:.1f} ms"),
+        ("commit → on Kafka, p99", f"{paced['p99'] * 1000:.1f} ms"),
+        ("commit → on Kafka, max", f"{paced['max'] * 1000:.1f} ms"),
+        (f"paced write rate (target {RATE:,} events/s, {SECONDS:.0f} s)",
+         f"{paced['rate']:,.0f} events/s ({paced['events']:,.0f} events)"),
+        (f"relay drain throughput ({drained['events']:,.0f}-event backlog)",
+         f"{drained['rate']:,.0f} events/s"),
+        ("backlog: relay process start → last acknowledgement", f"{drained['total']:.1f} s"),
+    ]
+    return "\n".join(["| measure | value |", "|---|---:|", *(f"| {m} | {v} |" for m, v in rows)])
+
+
+def main() -> None:
+    began = time.monotonic()
+    settings = Settings()
+    with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as tmp:
+        stack = LocalStack(cache_dir=settings.cache_dir, data_dir=Path(tmp),
+                           kafka_version=settings.kafka_version,
+                           database_url=os.environ.get("DATABASE_URL"),
+                           kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
+        try:
+            results = run(stack.up(), Path(tmp))
+        finally:
+            stack.down()
+    where = ("configured" if os.environ.get("DATABASE_URL") or os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+             else f"embedded PostgreSQL (fsync on) and Kafka {settings.kafka_version}, one broker")
+    report = (f"## Event relay — {datetime.now(UTC):%Y-%m-%d}\n\n"
+              f"{os.cpu_count()} CPUs (nproc), Python {platform.python_version()}, "
+              f"{platform.system()} {platform.machine()}; {where}, all on this machine. Relay batch "
+              f"{settings.relay_batch_size}, {settings.event_partitions} partitions, acks=all, "
+              f"idempotent producer. Personal fields encrypted. Command: `{COMMAND}` "
+              f"({time.monotonic() - began:.0f} s).\n\n{table(results)}")
+    print(report)
+    append_to_benchmarks(report)
+
+
+def append_to_benchmarks(text: str) -> None:
+    """Append, never rewrite: other benchmarks keep their tables in the same file."""
+    if not BENCHMARKS.exists():
+        BENCHMARKS.write_text("# Benchmarks\n")
+    with BENCHMARKS.open("a") as out:
+        out.write(f"\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Who is calling: caller ID or e-mail → the matching customers (none, one, several)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from adapters.read_store import ReadStore
+from contact_center.identity_normalisation import is_withheld, normalise_phone
+from contact_center.read_your_writes import ReadConsistency
+from domain.errors import InvalidValue
+from domain.identity import canonical_email
+from projections.identity_lookup import IdentityDigest, IdentityLookupProjection, find_customers
+
+PROJECTION = IdentityLookupProjection.name + "_v" + str(IdentityLookupProjection.version)
+
+
+class Match(StrEnum):
+    NONE = "none"
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    WITHHELD = "withheld"
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    match: Match
+    customer_ids: list[UUID]
+    normalised: str | None
+
+
+class LookupService:
+    def __init__(self, reads: ReadStore, consistency: ReadConsistency, digest: IdentityDigest,
+                 default_region: str) -> None:
+        self.reads = reads
+        self.consistency = consistency
+        self.digest = digest
+        self.default_region = default_region
+
+    def lookup(self, *, phone: str | None = None, email: str | None = None,
+               min_position: int | None = None) -> LookupResult:
+        if (phone is None) == (email is None):
+            raise InvalidValue("give exactly one of phone or email", field="phone")
+        if phone is not None and is_withheld(phone):
+            return LookupResult(Match.WITHHELD, [], None)
+        if phone is not None:
+            kind, value = "phone", normalise_phone(phone, self.default_region)
+        else:
+            kind, value = "email", canonical_email(str(email))
+        self.consistency.require(PROJECTION, min_position)
+        with self.reads.reading() as tx:
+            ids = find_customers(tx, self.digest(kind, value))
+        match = Match.NONE if not ids else Match.SINGLE if len(ids) == 1 else Match.MULTIPLE
+        return LookupResult(match, ids, value)

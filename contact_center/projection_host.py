@@ -1,0 +1,78 @@
+"""Runs every projection in its own thread (one Kafka consumer each) for as long as asked.
+
+A worker that fails (a broker outage, a lost database connection) is rebuilt after a short
+pause and resumes from its stored offsets, so a failure costs time, never an event.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+
+from adapters.projection_runner import ProjectionRunner
+from projections.base import Projection
+
+log = logging.getLogger("switchboard.projections")
+RunnerFactory = Callable[[Projection], ProjectionRunner]
+
+
+class ProjectionHost:
+    def __init__(self, projections: Sequence[Projection], open_runner: RunnerFactory,
+                 retry_seconds: float = 2.0) -> None:
+        self.projections = list(projections)
+        self.open_runner = open_runner
+        self.retry_seconds = retry_seconds
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def names(self) -> list[str]:
+        return [p.full_name for p in self.projections]
+
+    def get(self, name: str) -> Projection:
+        for projection in self.projections:
+            if name in (projection.name, projection.full_name):
+                return projection
+        raise KeyError(f"no projection named {name!r}; known: {', '.join(self.names())}")
+
+    def start(self) -> None:
+        if self._threads:
+            return
+        self._stop.clear()
+        for projection in self.projections:
+            thread = threading.Thread(target=self._work, args=(projection,),
+                                      name=f"projection-{projection.full_name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads = []
+
+    def _work(self, projection: Projection) -> None:
+        while not self._stop.is_set():
+            try:
+                runner = self.open_runner(projection)
+            except Exception:
+                log.exception("projection %s could not start; retrying", projection.full_name)
+                self._stop.wait(self.retry_seconds)
+                continue
+            try:
+                runner.run(self._stop)
+            except Exception:
+                log.exception("projection %s failed; resuming from its stored offsets",
+                              projection.full_name)
+                self._stop.wait(self.retry_seconds)
+            finally:
+                runner.close()
+
+    def rebuild(self, name: str) -> None:
+        """Drop one projection's tables and offsets; running workers replay it from offset 0."""
+        runner = self.open_runner(self.get(name))
+        try:
+            runner.tables.drop()
+            runner.tables.create()
+        finally:
+            runner.close()

@@ -1,0 +1,79 @@
+"""Caller ID lookup through the whole pipeline: API write → relay → Kafka → projection → API read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from fastapi.testclient import TestClient
+from psycopg import sql
+
+from contact_center.bootstrap import Container
+
+DPO = {"Authorization": "Bearer dpo-secret"}
+
+
+def write(client: TestClient, path: str, body: dict[str, Any] | None = None, **kw: Any) -> int:
+    response = client.post(path, json=body, **kw)
+    assert response.status_code in (200, 201), response.text
+    return int(response.headers["X-Switchboard-Position"])
+
+
+def lookup(client: TestClient, after: int, **query: str) -> dict[str, Any]:
+    response = client.get("/api/v1/lookup", params={**query, "min_position": after})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def register(client: TestClient, name: str, phone: str) -> tuple[str, int]:
+    response = client.post("/api/v1/customers", json={
+        "display_name": name, "identities": [{"kind": "phone", "value": phone}]})
+    assert response.status_code == 201, response.text
+    return response.json()["id"], int(response.headers["X-Switchboard-Position"])
+
+
+def test_lookup_outcomes_follow_the_event_stream(pipeline: tuple[TestClient, Container]) -> None:
+    client, container = pipeline
+    ada, at = register(client, "Ada", "+49 30 5557 1600")
+    found = lookup(client, at, phone="493055571600")  # as a PBX sends it
+    assert found == {"match": "single", "normalised": "+493055571600", "candidates": [ada]}
+
+    flat, at = register(client, "Ada's flatmate", "030 55571600")  # the same line
+    assert lookup(client, at, phone="+493055571600")["match"] == "multiple"
+
+    at = write(client, f"/api/v1/customers/{flat}/merge", {"survivor_id": ada})
+    assert lookup(client, at, phone="+493055571600")["candidates"] == [ada]
+    at = write(client, f"/api/v1/customers/{flat}/unmerge")
+    assert len(lookup(client, at, phone="+493055571600")["candidates"]) == 2
+
+    at = write(client, f"/api/v1/customers/{ada}/identities",
+               {"kind": "email", "value": "Ada@Example.org"})
+    assert lookup(client, at, email="ADA@example.org ")["candidates"] == [ada]
+
+    at = write(client, f"/api/v1/customers/{ada}/erasure", {"legal_basis": "Art. 17 request"},
+               headers=DPO)
+    assert lookup(client, at, phone="+493055571600")["candidates"] == [flat]
+    assert lookup(client, at, email="ada@example.org")["match"] == "none"
+
+    assert lookup(client, at, phone="anonymous")["match"] == "withheld"
+    assert lookup(client, at, phone="+4989123456")["match"] == "none"
+
+    # No plain phone number or e-mail in the read model.
+    query = sql.SQL("SELECT string_agg(digest || kind, ',') FROM {}.identity_lookup_v1").format(
+        sql.Identifier(container.settings.db_schema))
+    with psycopg.connect(container.endpoints.database_url) as conn:
+        row = conn.execute(query).fetchone()
+    assert row is not None
+    assert "5557" not in str(row[0])
+
+
+def test_lookup_errors(pipeline: tuple[TestClient, Container]) -> None:
+    client, container = pipeline
+    assert client.get("/api/v1/lookup", params={"phone": "12"}).status_code == 422
+    assert client.get("/api/v1/lookup").status_code == 422
+    assert client.get("/api/v1/lookup", params={"phone": "1", "email": "a@b.c"}).status_code == 422
+    container.consistency.timeout = 0.5
+    behind = client.get("/api/v1/lookup", params={"phone": "+493055571600", "min_position": 10**9})
+    assert behind.status_code == 503
+    assert behind.json()["wanted_position"] == 10**9
+    assert "X-Switchboard-Position" in behind.headers
