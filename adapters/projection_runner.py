@@ -54,6 +54,9 @@ class ProjectionRunner:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=500,
+            # A crashed worker's partitions move to a live one after ~6 s, not the default 45 s.
+            session_timeout_ms=6000,
+            heartbeat_interval_ms=1000,
             client_id=f"switchboard-{projection.full_name}",
         )
         self.consumer.subscribe([topic], listener=_SeekToStored(self))
@@ -113,3 +116,22 @@ class ProjectionRunner:
     def close(self) -> None:
         self.consumer.close()
         self.conn.close()
+
+
+def lag_report(bootstrap_servers: str, topic: str, database_url: str, schema: str,
+               projections: list[Projection]) -> dict[str, int]:
+    """Records on the topic each projection has not yet applied, without joining its group."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None,
+                             enable_auto_commit=False)
+    try:
+        partitions = consumer.partitions_for_topic(topic) or set()
+        ends = consumer.end_offsets([TopicPartition(topic, p) for p in partitions])
+    finally:
+        consumer.close()
+    report = {}
+    with connect(database_url, schema) as conn:
+        for projection in projections:
+            stored = ProjectionTables(conn, schema, projection).offsets(topic)
+            report[projection.full_name] = sum(
+                max(0, int(end) - stored.get(tp.partition, 0)) for tp, end in ends.items())
+    return report

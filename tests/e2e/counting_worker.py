@@ -1,0 +1,46 @@
+"""A projection worker process for fault tests: counts events per Kafka key (customer).
+
+Counting is the most sensitive test of exactly-once: a lost event leaves a count short,
+a double-applied one leaves it long. Run as ``python -m tests.e2e.counting_worker``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+
+from adapters.projected_events import EventDecoder
+from adapters.projection_runner import ProjectionRunner
+from projections.base import Handler, ProjectedEvent, Projection, Tx
+
+
+class CountingProjection(Projection):
+    name = "event_counts"
+    version = 1
+    tables = ("CREATE TABLE IF NOT EXISTS event_counts_v1 (customer_id uuid PRIMARY KEY, "
+              "events bigint NOT NULL)",)
+    table_names = ("event_counts_v1",)
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {}
+
+    def apply(self, tx: Tx, event: ProjectedEvent) -> None:
+        tx.execute("INSERT INTO event_counts_v1 (customer_id, events) VALUES (%s, 1) "
+                   "ON CONFLICT (customer_id) DO UPDATE SET events = event_counts_v1.events + 1",
+                   (event.customer_id,))
+
+
+def main() -> None:
+    runner = ProjectionRunner(
+        CountingProjection(), database_url=os.environ["DATABASE_URL"],
+        schema=os.environ["SWITCHBOARD_DB_SCHEMA"],
+        bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"],
+        topic=f"{os.environ['SWITCHBOARD_TOPIC_PREFIX']}.events", decoder=EventDecoder(None),
+        group_prefix=os.environ["SWITCHBOARD_TOPIC_PREFIX"])
+    print("worker ready", flush=True)
+    runner.run(threading.Event())
+
+
+if __name__ == "__main__":
+    main()
