@@ -102,7 +102,11 @@ def test_worker_and_broker_crashes_lose_nothing_and_apply_nothing_twice(
         for _ in range(3):  # crash the worker mid-stream, three times
             write(5)
             seen = applied()
-            wait_for(lambda seen=seen: applied() > seen, timeout=60, what="the worker to apply")
+
+            def progressed(before: int = seen) -> bool:
+                return applied() > before
+
+            wait_for(progressed, timeout=60, what="the worker to apply")
             worker.kill()
             write(3)
             worker.start()
