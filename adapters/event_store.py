@@ -21,6 +21,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from adapters.data_keys import KEY_TABLES
+from adapters.hash_chain import HASH_TABLES, chain_new_events
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         self.idempotency_table = Identifier(datastore.schema), Identifier("idempotency_keys")
-        for statement in KEY_TABLES.split(";"):
+        for statement in (*KEY_TABLES.split(";"), *HASH_TABLES.split(";")):
             if statement.strip():
                 self.sql_create_statements.append(
                     SQL(statement).format(schema=Identifier(datastore.schema)))
@@ -98,6 +99,8 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if ids:
+            chain_new_events(curs, self.datastore.schema, stored_events, ids)
         self._record_key_owners(curs, kwargs.get("key_owners") or ())
         self._record_subject_links(curs, kwargs.get("subject_links") or ())
         erase: UUID | None = kwargs.get("erase_subject")

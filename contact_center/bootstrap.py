@@ -10,6 +10,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg_pool import ConnectionPool
 
+from adapters.chain_verifier import ChainVerifier
 from adapters.clock import Clock, SystemClock
 from adapters.cloudevents_envelope import CloudEventsEnvelope
 from adapters.data_keys import DataKeyStore
@@ -25,6 +26,7 @@ from adapters.services.processes import ServiceError
 from adapters.services.stack import Endpoints, LocalStack
 from contact_center.agents import AgentService
 from contact_center.application import SwitchboardApplication
+from contact_center.caller_history import CallerHistoryService
 from contact_center.cases import CaseService
 from contact_center.commands import CommandRunner
 from contact_center.customers import CustomerService
@@ -38,6 +40,7 @@ from contact_center.relay import EventRelay
 from contact_center.retention import RetentionService
 from contact_center.settings import Settings
 from projections.base import Projection
+from projections.caller_history import CallerHistoryProjection
 from projections.identity_lookup import IdentityDigest, IdentityLookupProjection
 
 
@@ -79,6 +82,8 @@ class Container:
     read_store: ReadStore
     consistency: ReadConsistency
     lookup: LookupService
+    history: CallerHistoryService
+    chain_verifier: ChainVerifier
     probes: list[DependencyProbe] = field(default_factory=list)
 
     def close(self) -> None:
@@ -138,8 +143,16 @@ def bootstrap(
         read_store=read_store,
         consistency=consistency,
         lookup=LookupService(read_store, consistency, digest, settings.default_region),
+        history=CallerHistoryService(read_store, consistency),
+        chain_verifier=ChainVerifier(endpoints.database_url, settings.db_schema,
+                                     derived_key(keys, b"audit-checkpoint")),
         probes=probes,
     )
+
+
+def derived_key(keys: DataKeyStore, purpose: bytes) -> bytes:
+    """A secret for one purpose, derived from the current master key."""
+    return hmac.new(keys.keyring.current, purpose, hashlib.sha256).digest()
 
 
 def identity_digest(settings: Settings, keys: DataKeyStore) -> IdentityDigest:
@@ -150,7 +163,7 @@ def identity_digest(settings: Settings, keys: DataKeyStore) -> IdentityDigest:
 
 
 def read_models(settings: Settings, keys: DataKeyStore) -> list[Projection]:
-    return [IdentityLookupProjection(identity_digest(settings, keys))]
+    return [IdentityLookupProjection(identity_digest(settings, keys)), CallerHistoryProjection()]
 
 
 def projection_host(settings: Settings, endpoints: Endpoints, keys: DataKeyStore) -> ProjectionHost:

@@ -11,7 +11,7 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from adapters.services.processes import ServiceError
-from contact_center import projection_commands, relay_commands
+from contact_center import audit_commands, projection_commands, relay_commands
 from contact_center.bootstrap import bootstrap, local_stack
 from contact_center.master_key import ensure_key_file, generate_master_key, key_file
 from contact_center.settings import Settings
@@ -26,6 +26,7 @@ app.add_typer(retention, name="retention")
 app.command("relay")(relay_commands.relay)
 app.add_typer(relay_commands.docs, name="docs")
 app.add_typer(projection_commands.projections, name="projections")
+app.add_typer(audit_commands.audit, name="audit")
 console = Console()
 
 
