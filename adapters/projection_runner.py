@@ -28,6 +28,10 @@ SKIPPED = Counter("switchboard_projection_redelivered_total", "Re-delivered even
 LAG = Gauge("switchboard_projection_lag_events", "Records on Kafka not yet applied", ["projection"])
 
 
+class _Rebuilt(Exception):
+    """The projection was rebuilt by another process while this batch was being applied."""
+
+
 class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, runner: ProjectionRunner) -> None:
         self.runner = runner
@@ -48,6 +52,8 @@ class ProjectionRunner:
         self.conn = connect(database_url, schema)
         self.tables = ProjectionTables(self.conn, schema, projection)
         self.tables.create()
+        with self.conn.transaction():
+            self.generation = self.tables.generation()
         self.consumer = KafkaConsumer(
             bootstrap_servers=bootstrap_servers,
             group_id=f"{group_prefix}.projection.{projection.full_name}",
@@ -77,19 +83,33 @@ class ProjectionRunner:
         applied = 0
         name = self.projection.full_name
         tx = PgTx(self.conn)
-        with self.conn.transaction():
-            for tp, records in batches.items():
-                for record in records:
-                    event = self.decoder.decode(record.value)
-                    if self.tables.claim(event.id, event.sequence):
-                        self.projection.apply(tx, event)
-                        applied += 1
-                    else:
-                        SKIPPED.labels(name).inc()
-                self.tables.store_offset(tp.topic, tp.partition, records[-1].offset + 1)
-            self.tables.notify()
+        try:
+            with self.conn.transaction():
+                if self.tables.generation() != self.generation:
+                    raise _Rebuilt  # rolls the batch back: it belongs to the old tables
+                for tp, records in batches.items():
+                    for record in records:
+                        event = self.decoder.decode(record.value)
+                        if self.tables.claim(event.id, event.sequence):
+                            self.projection.apply(tx, event)
+                            applied += 1
+                        else:
+                            SKIPPED.labels(name).inc()
+                    self.tables.store_offset(tp.topic, tp.partition, records[-1].offset + 1)
+                self.tables.notify()
+        except _Rebuilt:
+            return self._start_over()
         APPLIED.labels(name).inc(applied)
         return applied
+
+    def _start_over(self) -> int:
+        """After a rebuild elsewhere: recreate the tables and replay from the first record."""
+        with self.conn.transaction():
+            self.generation = self.tables.generation()
+        log.info("projection %s was rebuilt: replaying from the first record", self.projection.full_name)
+        self.tables.create()
+        self.seek_to_stored(list(self.consumer.assignment()))
+        return 0
 
     def lag(self) -> int:
         assigned = list(self.consumer.assignment())
@@ -104,14 +124,15 @@ class ProjectionRunner:
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
             if self.poll_once() == 0:
+                self._start_over_if_rebuilt()
                 self.lag()
 
-    def rebuild(self) -> None:
-        """Drop what the projection built and replay it from the first record."""
-        self.tables.drop()
-        self.tables.create()
-        self.consumer.unsubscribe()
-        self.consumer.subscribe([self.topic], listener=_SeekToStored(self))
+    def _start_over_if_rebuilt(self) -> None:
+        with self.conn.transaction():
+            rebuilt = self.tables.generation() != self.generation
+        if rebuilt:
+            self._start_over()
+
 
     def close(self) -> None:
         self.consumer.close()

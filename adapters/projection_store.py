@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS projection_offsets (
 CREATE TABLE IF NOT EXISTS projection_applied (
     projection text NOT NULL, event_id text NOT NULL, sequence bigint NOT NULL,
     PRIMARY KEY (projection, event_id));
+CREATE TABLE IF NOT EXISTS projection_generations (
+    projection text PRIMARY KEY, generation int NOT NULL);
 """
 
 
@@ -67,10 +69,21 @@ class ProjectionTables:
                 if statement.strip():
                     self.conn.execute(statement.encode())
 
+    def generation(self) -> int:
+        """Bumped by every rebuild; a worker that sees it change starts over from offset 0."""
+        row = self.conn.execute("SELECT generation FROM projection_generations WHERE projection = %s "
+                                "FOR SHARE", (self.projection.full_name,)).fetchone()
+        return int(row[0]) if row else 0
+
     def drop(self) -> None:
         """Forget everything the projection built, so it replays from the first event."""
         name = self.projection.full_name
         with self.conn.transaction():
+            # Taken first: waits for any batch in flight, then makes running workers start over.
+            self.conn.execute(
+                "INSERT INTO projection_generations (projection, generation) VALUES (%s, 1) "
+                "ON CONFLICT (projection) DO UPDATE SET generation = projection_generations.generation + 1",
+                (name,))
             for table in self.projection.table_names:
                 self.conn.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(table)))
             self.conn.execute("DELETE FROM projection_offsets WHERE projection = %s", (name,))
@@ -110,10 +123,13 @@ class PositionWaiter:
         self.schema = schema
 
     def applied(self, conn: psycopg.Connection[Any], projection: str, position: int) -> bool:
-        row = conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM switchboard_events e JOIN projection_applied a "
-            "ON a.event_id = e.originator_id::text || ':' || e.originator_version "
-            "WHERE e.notification_id = %s AND a.projection = %s)", (position, projection)).fetchone()
+        try:
+            row = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM switchboard_events e JOIN projection_applied a "
+                "ON a.event_id = e.originator_id::text || ':' || e.originator_version "
+                "WHERE e.notification_id = %s AND a.projection = %s)", (position, projection)).fetchone()
+        except psycopg.errors.UndefinedTable:
+            return False  # no projection worker has started in this schema yet
         return bool(row and row[0])
 
     def wait(self, projection: str, position: int, timeout: float) -> bool:
@@ -133,6 +149,9 @@ class PositionWaiter:
 
     def latest(self, projection: str) -> int:
         with connect(self.database_url, self.schema, autocommit=True) as conn:
-            row = conn.execute("SELECT coalesce(max(sequence), 0) FROM projection_applied "
-                               "WHERE projection = %s", (projection,)).fetchone()
+            try:
+                row = conn.execute("SELECT coalesce(max(sequence), 0) FROM projection_applied "
+                                   "WHERE projection = %s", (projection,)).fetchone()
+            except psycopg.errors.UndefinedTable:
+                return 0
         return int(row[0]) if row else 0

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 
 from contact_center.bootstrap import Container
+from tests.event_log import wait_for
 
 DPO = {"Authorization": "Bearer dpo-secret"}
 
@@ -36,7 +37,8 @@ def test_lookup_outcomes_follow_the_event_stream(pipeline: tuple[TestClient, Con
     client, container = pipeline
     ada, at = register(client, "Ada", "+49 30 5557 1600")
     found = lookup(client, at, phone="493055571600")  # as a PBX sends it
-    assert found == {"match": "single", "normalised": "+493055571600", "candidates": [ada]}
+    assert found == {"match": "single", "normalised": "+493055571600", "candidates": [ada],
+                     "candidates_detail": [{"id": ada, "display_name": "Ada"}]}
 
     flat, at = register(client, "Ada's flatmate", "030 55571600")  # the same line
     assert lookup(client, at, phone="+493055571600")["match"] == "multiple"
@@ -77,3 +79,29 @@ def test_lookup_errors(pipeline: tuple[TestClient, Container]) -> None:
     assert behind.status_code == 503
     assert behind.json()["wanted_position"] == 10**9
     assert "X-Switchboard-Position" in behind.headers
+
+
+def test_rebuild_while_running_replays_from_the_first_event(
+    pipeline: tuple[TestClient, Container],
+) -> None:
+    client, container = pipeline
+    ids = []
+    at = 0
+    for n in range(5):
+        customer, at = register(client, f"Customer {n}", f"+49301234560{n}")
+        ids.append(customer)
+    assert lookup(client, at, phone="+493012345604")["candidates"] == [ids[4]]
+
+    container.projections.rebuild("identity_lookup")  # the workers keep running
+
+    def all_found() -> bool:
+        return all(lookup(client, 0, phone=f"+49301234560{n}")["candidates"] == [ids[n]]
+                   for n in range(5))
+
+    wait_for(all_found, timeout=30, what="the rebuilt lookup to answer as before")
+    query = sql.SQL("SELECT count(*) FROM {}.projection_applied WHERE projection = %s").format(
+        sql.Identifier(container.settings.db_schema))
+    with psycopg.connect(container.endpoints.database_url) as conn:
+        row = conn.execute(query, ("identity_lookup_v1",)).fetchone()
+    assert row is not None
+    assert row[0] == at  # every event applied once since the rebuild, none twice
