@@ -19,6 +19,8 @@ COPY contact_center ./contact_center
 COPY projections ./projections
 COPY adapters ./adapters
 COPY api ./api
+# The default gamification rules, found relative to the working directory.
+COPY config ./config
 RUN pip install . \
     && useradd --system --create-home --home-dir /home/switchboard --uid 10001 switchboard
 

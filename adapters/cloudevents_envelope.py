@@ -59,21 +59,18 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def plain_json(value: Any) -> Any:
-    """``value`` with every non-JSON type the transcoder can hand back made JSON-native."""
-    if isinstance(value, dict):
-        return {str(k): plain_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain_json(v) for v in value]
+def json_value(value: Any) -> Any:
+    """The JSON form of a value ``json`` cannot write itself (what the transcoder hands back)."""
     if isinstance(value, UUID | Decimal):
         return str(value)
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # datetimes too
         return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
     raise TypeError(f"cannot put a {type(value).__name__} into an event record")
+
+
+def plain_json(value: Any) -> Any:
+    """``value`` with every non-JSON type the transcoder can hand back made JSON-native."""
+    return json.loads(json.dumps(value, default=json_value))
 
 
 class CloudEventsEnvelope:
@@ -83,6 +80,11 @@ class CloudEventsEnvelope:
 
     def attributes(self, notification: Notification) -> dict[str, Any]:
         """The CloudEvent as a JSON-native dict (structured mode)."""
+        event: dict[str, Any] = plain_json(self._event(notification))
+        return event
+
+    def _event(self, notification: Notification) -> dict[str, Any]:
+        """The CloudEvent, its ``data`` still holding the transcoder's UUIDs and datetimes."""
         event_class = resolve_topic(notification.topic)
         state: dict[str, Any] = dict(self.transcoder.decode(notification.state))
         stored_version = int(state.pop("class_version", 1))
@@ -106,10 +108,10 @@ class CloudEventsEnvelope:
             "partitionkey": customer_id,
             "sequence": sequence_text(notification.id),
             "actor": str(state["actor"]),
-            "data": plain_json(state),
+            "data": state,
         }
 
     def record(self, notification: Notification) -> EventRecord:
-        event = self.attributes(notification)
-        value = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+        event = self._event(notification)
+        value = json.dumps(event, ensure_ascii=False, separators=(",", ":"), default=json_value).encode()
         return EventRecord(key=event["customerid"].encode(), value=value, sequence=notification.id)

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
@@ -172,6 +172,18 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
                                 originator_version=row["originator_version"],
                                 topic=row["topic"], state=bytes(row["state"]))
                     for row in curs.fetchall()]
+
+    def notifications_of(self, originator_ids: Sequence[UUID], after: int, limit: int) -> list[Notification]:
+        """The next ``limit`` events of these aggregates after log position ``after``, in log order."""
+        statement = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {0}.{1} "
+            "WHERE originator_id = ANY(%s) AND notification_id > %s ORDER BY notification_id LIMIT %s"
+        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, (list(originator_ids), after, limit))
+            return [Notification(id=row["notification_id"], originator_id=row["originator_id"],
+                                 originator_version=row["originator_version"], topic=row["topic"],
+                                 state=bytes(row["state"])) for row in curs.fetchall()]
 
     def find_idempotent(self, key: str) -> IdempotentResult | None:
         with self.datastore.transaction(commit=False) as curs:

@@ -17,6 +17,8 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from prometheus_client import Counter, Gauge
 
+from adapters.kafka_admin import ensure_topic
+from adapters.kafka_producer import EVENT_TOPIC_CONFIG
 from adapters.projected_events import EventDecoder
 from adapters.projection_store import PgTx, ProjectionTables, connect
 from projections.base import Projection
@@ -45,7 +47,8 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
 
 class ProjectionRunner:
     def __init__(self, projection: Projection, *, database_url: str, schema: str,
-                 bootstrap_servers: str, topic: str, decoder: EventDecoder, group_prefix: str) -> None:
+                 bootstrap_servers: str, topic: str, decoder: EventDecoder, group_prefix: str,
+                 partitions: int = 6) -> None:
         self.projection = projection
         self.topic = topic
         self.decoder = decoder
@@ -54,6 +57,9 @@ class ProjectionRunner:
         self.tables.create()
         with self.conn.transaction():
             self.generation = self.tables.generation()
+        # Subscribing to a topic that does not exist yet would leave the consumer blind to it
+        # until its next metadata refresh (minutes): create it first, as the relay would.
+        ensure_topic(bootstrap_servers, topic, partitions=partitions, config=EVENT_TOPIC_CONFIG)
         self.consumer = KafkaConsumer(
             bootstrap_servers=bootstrap_servers,
             group_id=f"{group_prefix}.projection.{projection.full_name}",

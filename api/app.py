@@ -8,14 +8,22 @@ from api.body_limit import BodyLimitMiddleware
 from api.lifespan import background_work
 from api.problems import install_problem_handlers
 from api.routes import (
+    agent_socket,
+    agent_tokens,
     agents,
+    audit,
+    cards,
+    case_queue,
     cases,
+    cti,
     customers,
     data_protection,
     health,
     interaction_calls,
     interactions,
+    leaderboards,
     lookup,
+    timeline,
 )
 from contact_center.bootstrap import Container
 
@@ -33,9 +41,17 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(health.router)
     app.include_router(customers.router)
     app.include_router(data_protection.router)
+    app.include_router(audit.router)
     app.include_router(lookup.router)
+    app.include_router(timeline.router)
+    app.include_router(cards.router)
+    app.include_router(case_queue.router)
     app.include_router(cases.router)
     app.include_router(agents.router)
+    app.include_router(agent_tokens.router)
+    app.include_router(agent_socket.router)
+    app.include_router(leaderboards.router)
     app.include_router(interactions.router)
     app.include_router(interaction_calls.router)
+    app.include_router(cti.router)
     return app

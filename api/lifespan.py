@@ -1,4 +1,5 @@
-"""Work that lives as long as the HTTP app: the in-process event relay and projections."""
+"""Work that lives as long as the HTTP app: the in-process event relay and projections, and the
+listener that brings agents' push frames to this process's sockets."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ async def background_work(app: FastAPI) -> AsyncIterator[None]:
         container.relay.start()
     if container.settings.projections_in_process:
         container.projections.start()
+    await container.push.start()  # listen for agents' frames before the first socket connects
     try:
         yield
     finally:
+        await container.push.stop()
         await asyncio.to_thread(container.relay.stop)
         await asyncio.to_thread(container.projections.stop)

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from contact_center.errors import IdempotencyKeyReused, NotFound, VersionConflict
+from contact_center.errors import AuditReadNotRecorded, IdempotencyKeyReused, NotFound, VersionConflict
 from contact_center.read_your_writes import ReadNotReady
 from domain.errors import DomainError, InvalidValue
 
@@ -69,6 +69,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(IdempotencyKeyReused)
     async def key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
         return problem(422, "Idempotency-Key reused", exc.message)
+
+    @app.exception_handler(AuditReadNotRecorded)
+    async def read_not_recorded(_: Request, exc: AuditReadNotRecorded) -> JSONResponse:
+        log.error("audit read refused: %s", exc.message, exc_info=exc)
+        return problem(503, "Audit read not recorded", exc.message)
 
     @app.exception_handler(ReadNotReady)
     async def not_ready(_: Request, exc: ReadNotReady) -> JSONResponse:

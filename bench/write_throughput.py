@@ -50,6 +50,8 @@ REPLAY_PAGE = 1000
 BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 COMMAND = ".venv/bin/python -m bench.write_throughput"
 CTX = CommandContext(actor="bench")
+WRITES, READS = "interactions/s", "events/s"
+Row = tuple[str, str, str, float, str]  # scenario, personal-data encryption, clients, rate, unit
 
 
 @dataclass(frozen=True)
@@ -62,15 +64,8 @@ class Target:
     encrypted: bool
 
 
-@dataclass(frozen=True)
-class WriteSide:
-    app: SwitchboardApplication
-    interactions: InteractionService
-    customers: CustomerService
-
-
 @contextmanager
-def write_side(target: Target) -> Iterator[WriteSide]:
+def write_side(target: Target) -> Iterator[InteractionService]:
     """The write side as the composition root wires it (without Kafka, which writes never touch)."""
     settings = Settings(database_url=target.database_url, db_schema=target.schema,
                         master_key=SecretStr(target.master_key))
@@ -81,10 +76,8 @@ def write_side(target: Target) -> Iterator[WriteSide]:
     else:
         env = postgres_env(target.database_url, target.schema, settings.db_pool_size)
         app = SwitchboardApplication(env=env, data_keys=None)
-    runner, clock = CommandRunner(app), SystemClock()
     try:
-        yield WriteSide(app, InteractionService(runner, clock, settings.default_region),
-                        CustomerService(runner, clock, settings.default_region))
+        yield InteractionService(CommandRunner(app), SystemClock(), settings.default_region)
     finally:
         app.close()
         if keys is not None:
@@ -101,21 +94,21 @@ def contacts(count: int, customers: list[UUID], rng: random.Random) -> list[Logg
     ) for _ in range(count)]
 
 
-def run_bulk(side: WriteSide, customers: list[UUID], deadline: float, seed: int) -> int:
+def run_bulk(interactions: InteractionService, customers: list[UUID], deadline: float, seed: int) -> int:
     rng, stored = random.Random(seed), 0
     while time.monotonic() < deadline:
-        stored += len(side.interactions.log_many(CTX, contacts(BATCH, customers, rng)).ids)
+        stored += len(interactions.log_many(CTX, contacts(BATCH, customers, rng)).ids)
     return stored
 
 
 def naive_rate(target: Target, customers: list[UUID]) -> float:
     """One ``app.save()`` per interaction: what posting them one by one costs the store."""
     rng, stored = random.Random(0), 0
-    with write_side(target) as side:
+    with write_side(target) as interactions:
         began = time.monotonic()
         while time.monotonic() < began + SECONDS / 2:
             for c in contacts(50, customers, rng):
-                side.app.save(Interaction.log(
+                interactions.runner.app.save(Interaction.log(
                     id=uuid4(), channel=c.channel, direction=c.direction, from_address=c.from_address,
                     to_address=c.to_address, subject=c.subject, body=c.body, queue=c.queue,
                     customer_id=c.customer_id, actor="bench", occurred_at=datetime.now(UTC)))
@@ -128,20 +121,20 @@ def _client_process(target: Target, customers: list[UUID], seed: int, opening: L
     with ExitStack() as stack:
         try:
             with opening:  # one at a time: concurrent CREATE ... IF NOT EXISTS can collide
-                side = stack.enter_context(write_side(target))
+                interactions = stack.enter_context(write_side(target))
         except BaseException:
             ready.abort()
             raise
         ready.wait()
-        results.put(run_bulk(side, customers, time.monotonic() + SECONDS, seed))
+        results.put(run_bulk(interactions, customers, time.monotonic() + SECONDS, seed))
 
 
 def bulk_rate(target: Target, customers: list[UUID], clients: int, processes: bool) -> float:
     """Interactions/s of ``clients`` concurrent bulk writers, until the last one is done."""
     if not processes:  # threads share one application, as an API server's request threads do
-        with write_side(target) as side, ThreadPoolExecutor(clients) as pool:
+        with write_side(target) as interactions, ThreadPoolExecutor(clients) as pool:
             began = time.monotonic()
-            total = sum(pool.map(lambda n: run_bulk(side, customers, began + SECONDS, n),
+            total = sum(pool.map(lambda n: run_bulk(interactions, customers, began + SECONDS, n),
                                  range(clients)))
             return total / (time.monotonic() - began)
     spawn = multiprocessing.get_context("spawn")  # each its own application, as API workers
@@ -163,8 +156,8 @@ def bulk_rate(target: Target, customers: list[UUID], clients: int, processes: bo
 def replay_rate(target: Target, prefetch: bool) -> float:
     """Events/s read back through the mapper, as a projection rebuild reads the log; with
     ``prefetch`` the keys of each page are loaded in one query first."""
-    with write_side(target) as side:  # a fresh application: cold key cache, as after a restart
-        recorder, mapper = side.app.recorder, side.app.mapper
+    with write_side(target) as interactions:  # a fresh application: cold key cache, as after a restart
+        recorder, mapper = interactions.runner.app.recorder, interactions.runner.app.mapper
         began, count, start = time.monotonic(), 0, 1
         while time.monotonic() - began < SECONDS:
             page = recorder.select_notifications(start, REPLAY_PAGE)
@@ -179,80 +172,62 @@ def replay_rate(target: Target, prefetch: bool) -> float:
 
 
 def register_customers(target: Target, count: int = 20) -> list[UUID]:
-    with write_side(target) as side:
-        return [side.customers.register(CTX, CustomerKind.PERSON, CustomerDetails(f"Customer {n}"),
-                                        []).id for n in range(count)]
+    with write_side(target) as interactions:
+        service = CustomerService(interactions.runner, SystemClock(), "DE")  # no phone numbers
+        return [service.register(CTX, CustomerKind.PERSON, CustomerDetails(f"Customer {n}"), []).id
+                for n in range(count)]
 
 
 @contextmanager
-def fresh_schemas(database_url: str, names: list[str]) -> Iterator[None]:
-    env = postgres_env(database_url, "public")
-    with PostgresDatastore(env["POSTGRES_DBNAME"], env["POSTGRES_HOST"], env["POSTGRES_PORT"],
-                           env["POSTGRES_USER"], env["POSTGRES_PASSWORD"]) as admin:
+def database(schemas: list[str]) -> Iterator[str]:
+    """``DATABASE_URL``, or an embedded PostgreSQL in a temporary directory; with fresh schemas."""
+    settings, configured = Settings(), os.environ.get("DATABASE_URL")
+    with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as tmp, ExitStack() as stack:
+        server = LocalStack(cache_dir=settings.cache_dir, data_dir=Path(tmp),
+                            kafka_version=settings.kafka_version, database_url=configured)
+        stack.callback(server.down)  # stops only what it started
+        url = configured or server.postgres.start(timeout=settings.service_start_timeout)
+        env = postgres_env(url, "public")
+        admin = stack.enter_context(PostgresDatastore(
+            env["POSTGRES_DBNAME"], env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_USER"],
+            env["POSTGRES_PASSWORD"]))
         with admin.transaction(commit=True) as cursor:
-            cursor.execute("".join(f'CREATE SCHEMA "{name}";' for name in names))
+            cursor.execute("".join(f'CREATE SCHEMA "{name}";' for name in schemas))
         try:
-            yield
+            yield url
         finally:
             with admin.transaction(commit=True) as cursor:
-                cursor.execute("".join(f'DROP SCHEMA IF EXISTS "{name}" CASCADE;' for name in names))
+                cursor.execute("".join(f'DROP SCHEMA IF EXISTS "{name}" CASCADE;' for name in schemas))
 
 
-@contextmanager
-def database() -> Iterator[str]:
-    """``DATABASE_URL``, or an embedded PostgreSQL in a temporary directory."""
-    configured = os.environ.get("DATABASE_URL")
-    if configured:
-        yield configured
-        return
-    settings = Settings()
-    with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as tmp:
-        stack = LocalStack(cache_dir=settings.cache_dir, data_dir=Path(tmp),
-                           kafka_version=settings.kafka_version)
-        try:
-            yield stack.postgres.start(timeout=settings.service_start_timeout)
-        finally:
-            stack.down()
-
-
-@dataclass(frozen=True)
-class Row:
-    scenario: str
-    encryption: str
-    clients: str
-    rate: float
-    unit: str = "interactions/s"
-
-
-def measure(database_url: str) -> list[Row]:
+def measure() -> list[Row]:
     run, key = uuid4().hex[:8], generate_master_key()
-    on = Target(database_url, f"bench_{run}_on", key, encrypted=True)
-    off = Target(database_url, f"bench_{run}_off", key, encrypted=False)
-    with fresh_schemas(database_url, [on.schema, off.schema]):
+    with database([f"bench_{run}_on", f"bench_{run}_off"]) as database_url:
+        on = Target(database_url, f"bench_{run}_on", key, encrypted=True)
+        off = Target(database_url, f"bench_{run}_off", key, encrypted=False)
         customers = {target: register_customers(target) for target in (on, off)}
-        rows = [Row("naive: one `app.save()` per interaction", "on", "1",
-                    naive_rate(on, customers[on]))]
+        rows: list[Row] = [("naive: one `app.save()` per interaction", "on", "1",
+                            naive_rate(on, customers[on]), WRITES)]
         for target, encryption in ((on, "on"), (off, "off")):
             for clients, processes in ((1, False), (CLIENTS, False), (CLIENTS, True)):
                 how = "1" if clients == 1 else f"{clients} {'processes' if processes else 'threads'}"
-                rows.append(Row(f"`log_many`, batches of {BATCH}", encryption, how,
-                                bulk_rate(target, customers[target], clients, processes)))
-        rows += [Row("replay through the mapper, one key query per cold subject", "on", "1",
-                     replay_rate(on, prefetch=False), "events/s"),
-                 Row(f"replay through the mapper, keys prefetched per page of {REPLAY_PAGE}", "on",
-                     "1", replay_rate(on, prefetch=True), "events/s"),
-                 Row("replay through the mapper", "off", "1", replay_rate(off, False), "events/s")]
+                rows.append((f"`log_many`, batches of {BATCH}", encryption, how,
+                             bulk_rate(target, customers[target], clients, processes), WRITES))
+        rows += [("replay through the mapper, one key query per cold subject", "on", "1",
+                  replay_rate(on, prefetch=False), READS),
+                 (f"replay through the mapper, keys prefetched per page of {REPLAY_PAGE}", "on", "1",
+                  replay_rate(on, prefetch=True), READS),
+                 ("replay through the mapper", "off", "1", replay_rate(off, False), READS)]
     return rows
 
 
 def table(rows: list[Row]) -> str:
-    baseline = rows[0].rate
+    baseline = rows[0][3]
     lines = ["| scenario | personal-data encryption | clients | rate | × naive |",
              "|---|---|---|---:|---:|"]
-    for row in rows:
-        ratio = f"{row.rate / baseline:.1f}×" if row.unit == "interactions/s" else "–"
-        lines.append(f"| {row.scenario} | {row.encryption} | {row.clients} | "
-                     f"{row.rate:,.0f} {row.unit} | {ratio} |")
+    for scenario, encryption, clients, rate, unit in rows:
+        ratio = f"{rate / baseline:.1f}×" if unit == WRITES else "–"
+        lines.append(f"| {scenario} | {encryption} | {clients} | {rate:,.0f} {unit} | {ratio} |")
     return "\n".join(lines)
 
 
@@ -265,15 +240,15 @@ def append_to_benchmarks(text: str) -> None:
 
 
 def main() -> None:
-    began = time.monotonic()
-    with database() as database_url:
-        rows = measure(database_url)
+    began, load = time.monotonic(), os.getloadavg()[0]  # other work on the machine skews rates
+    rows = measure()
     where = "from DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded (fsync on)"
     report = (f"## Write throughput — {datetime.now(UTC):%Y-%m-%d}\n\n"
               f"{len(os.sched_getaffinity(0))} CPUs (nproc), Python {platform.python_version()}, "
-              f"{platform.system()} {platform.machine()}; PostgreSQL {where}, on this machine. "
-              f"E-mails with from, to, subject and body; half name one of 20 customers. "
-              f"Command: `{COMMAND}` ({time.monotonic() - began:.0f} s).\n\n{table(rows)}")
+              f"{platform.system()} {platform.machine()}, load average {load:.1f} at start and "
+              f"{os.getloadavg()[0]:.1f} at the end; PostgreSQL {where}, on this machine. E-mails "
+              f"with from, to, subject and body; half name one of 20 customers. Command: "
+              f"`{COMMAND}` ({time.monotonic() - began:.0f} s).\n\n{table(rows)}")
     print(report)
     append_to_benchmarks(report)
 

@@ -10,6 +10,7 @@ from eventsourcing.persistence import Mapper, Recording
 
 from adapters.data_keys import DataKeyStore
 from adapters.personal_data_mapper import PersonalDataMapper
+from domain.access_log import AccessLog
 from domain.agent import Agent
 from domain.customer import Customer
 from domain.events import personal_fields_of
@@ -19,8 +20,9 @@ from domain.snapshots import SwitchboardSnapshot
 class SwitchboardApplication(Application[UUID]):
     name = "switchboard"
     # Customers live for years and busy agents collect many events: snapshot them so loading
-    # stays fast. Interactions and cases are short and need none.
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Customer: 50, Agent: 100}
+    # stays fast, and so do the access logs of often-audited subjects. Interactions and cases
+    # are short and need none.
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Customer: 50, Agent: 100, AccessLog: 100}
 
     def __init__(self, env: dict[str, str], data_keys: DataKeyStore | None) -> None:
         """With ``data_keys`` personal fields are stored encrypted per subject; without,

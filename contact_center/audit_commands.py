@@ -1,18 +1,25 @@
-"""``switchboard audit``: verify the tamper-evident hash chains, sign checkpoints."""
+"""``switchboard audit``: verify the tamper-evident hash chains, sign checkpoints, export events."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import getpass
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, NoReturn
+from uuid import UUID
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from adapters.services.processes import ServiceError
-from contact_center.bootstrap import bootstrap
+from contact_center.access_log import AuditRead
+from contact_center.audit_export import ExportScope
+from contact_center.bootstrap import Container, bootstrap
+from contact_center.errors import NotFound
 from contact_center.settings import Settings
 
-audit = typer.Typer(help="Audit: tamper evidence of the event store.", no_args_is_help=True)
+audit = typer.Typer(help="Audit: tamper evidence and exports of the event store.", no_args_is_help=True)
 console = Console()
 
 
@@ -21,11 +28,7 @@ def verify(
     checkpoint: Annotated[bool, typer.Option(help="sign a checkpoint at the head when clean")] = False,
 ) -> None:
     """Walk both hash chains and report the first broken link (exit code 1), in bounded memory."""
-    try:
-        container = bootstrap(Settings())
-    except ServiceError as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from error
+    container = _container()
     verifier = container.chain_verifier
     try:
         columns = (TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -44,3 +47,55 @@ def verify(
     console.print(f"[red]BROKEN[/red] at position {b.position}, aggregate {b.aggregate_id}, "
                   f"version {b.version}: {b.problem}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+@audit.command("export")
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="file to write the JSON Lines to")],
+    customer: Annotated[UUID | None, typer.Option(help="a customer and all aggregates of its data")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="RFC 3339 instant, inclusive")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="RFC 3339 instant, exclusive")] = None,
+    decrypted: Annotated[bool, typer.Option(help="open the personal fields")] = False,
+    viewer: Annotated[str | None, typer.Option(help="who reads, for the access log [cli:<user>]")] = None,
+) -> None:
+    """Write stored events as JSON Lines of CloudEvents, the same as GET /api/v1/audit/export.
+    The export is recorded in the access log first."""
+    if (customer is None) == (start is None and end is None) or (start is None) != (end is None):
+        raise typer.BadParameter("pass either --customer, or both --from and --to")
+    container = _container()
+    try:
+        scope = _scope(container, customer, start, end, decrypted)
+        reader = viewer or f"cli:{getpass.getuser()}"
+        container.audit.access_log.record(AuditRead(reader, "export", customer, scope.query()))
+        count = 0
+        with output.open("wb") as out:
+            for line in container.audit.export.lines(scope):
+                out.write(line)
+                count += 1
+    except (NotFound, ValueError) as error:
+        _fail(error)
+    finally:
+        container.close()
+    console.print(f"exported {count} events to {output}", highlight=False)
+
+
+def _scope(container: Container, customer: UUID | None, start: str | None, end: str | None,
+           decrypted: bool) -> ExportScope:
+    if customer is not None:
+        return container.audit.export.of_customer(customer, decrypted)
+    assert start is not None
+    assert end is not None
+    return container.audit.export.of_period(datetime.fromisoformat(start), datetime.fromisoformat(end),
+                                            decrypted)
+
+
+def _container() -> Container:
+    try:
+        return bootstrap(Settings())
+    except ServiceError as error:
+        _fail(error)
+
+
+def _fail(error: Exception) -> NoReturn:
+    console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1) from error

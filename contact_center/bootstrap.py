@@ -13,6 +13,7 @@ from psycopg_pool import ConnectionPool
 from adapters.chain_verifier import ChainVerifier
 from adapters.clock import Clock, SystemClock
 from adapters.cloudevents_envelope import CloudEventsEnvelope
+from adapters.cti_store import CtiStore
 from adapters.data_keys import DataKeyStore
 from adapters.event_store import postgres_env
 from adapters.health import DependencyProbe, KafkaProbe, PostgresProbe
@@ -20,28 +21,50 @@ from adapters.kafka_producer import KafkaEventLog
 from adapters.projected_events import EventDecoder
 from adapters.projection_runner import ProjectionRunner
 from adapters.projection_store import PositionWaiter
+from adapters.push_feed import PostgresPushFeed
+from adapters.push_store import PostgresPushStore
 from adapters.read_store import ReadStore
 from adapters.relay_store import PostgresRelayStore
 from adapters.services.processes import ServiceError
 from adapters.services.stack import Endpoints, LocalStack
+from contact_center.access_log import AccessLogService
+from contact_center.agent_push import AgentPushNotifier
+from contact_center.agent_tokens import AgentTokens, AgentTokenService
 from contact_center.agents import AgentService
 from contact_center.application import SwitchboardApplication
+from contact_center.audit_export import AuditExport
+from contact_center.audit_history import AuditHistory
+from contact_center.audit_replay import AuditReplay
+from contact_center.audit_services import AuditServices
+from contact_center.call_notifications import CallNotifier
+from contact_center.caller_cards import CallerCards
 from contact_center.caller_history import CallerHistoryService
+from contact_center.case_queries import CaseQueryService
 from contact_center.cases import CaseService
 from contact_center.commands import CommandRunner
+from contact_center.cti import CtiService
+from contact_center.cti_agents import CtiAgents
+from contact_center.cti_integrations import CtiIntegrations
 from contact_center.customers import CustomerService
 from contact_center.data_protection import DataProtectionService
+from contact_center.gamification import gamification_projection, leaderboard_service
 from contact_center.interactions import InteractionService
+from contact_center.leaderboards import LeaderboardService
 from contact_center.lookup import LookupService
 from contact_center.master_key import load_keyring
 from contact_center.projection_host import ProjectionHost
+from contact_center.push_routing import PushRouter
 from contact_center.read_your_writes import ReadConsistency
 from contact_center.relay import EventRelay
 from contact_center.retention import RetentionService
+from contact_center.screen_pop import ScreenPopService
 from contact_center.settings import Settings
+from projections.agent_directory import AgentDirectoryProjection
 from projections.base import Projection
 from projections.caller_history import CallerHistoryProjection
+from projections.cases_sla import CasesSlaProjection
 from projections.identity_lookup import IdentityDigest, IdentityLookupProjection
+from projections.screen_pop_card import ScreenPopCardProjection
 
 
 def local_stack(settings: Settings) -> LocalStack:
@@ -84,6 +107,14 @@ class Container:
     lookup: LookupService
     history: CallerHistoryService
     chain_verifier: ChainVerifier
+    audit: AuditServices  # as-of reads, histories, exports; each recorded in the access log
+    screen_pop: ScreenPopService
+    case_queries: CaseQueryService
+    notifier: CallNotifier  # tells agents' screens about calls (screen-pop)
+    cti: CtiService
+    push: PushRouter  # frames to agents' sockets in any process; listens while the app runs
+    agent_tokens: AgentTokenService
+    leaderboards: LeaderboardService  # gamification standings, explanations, badges
     probes: list[DependencyProbe] = field(default_factory=list)
 
     def close(self) -> None:
@@ -91,6 +122,9 @@ class Container:
         self.relay.stop()
         self.projections.stop()
         self.read_store.close()
+        self.cti.store.close()
+        self.push.store.close()
+        self.leaderboards.close()
         self.app.close()
         self.data_keys.pool.close()
 
@@ -112,7 +146,8 @@ def event_store(settings: Settings, endpoints: Endpoints, keys: DataKeyStore) ->
 
 
 def bootstrap(
-    settings: Settings, endpoints: Endpoints | None = None, clock: Clock | None = None
+    settings: Settings, endpoints: Endpoints | None = None, clock: Clock | None = None,
+    notifier: CallNotifier | None = None,
 ) -> Container:
     endpoints = endpoints or resolve_endpoints(settings)
     clock = clock or SystemClock()
@@ -123,6 +158,10 @@ def bootstrap(
     consistency = ReadConsistency(PositionWaiter(endpoints.database_url, settings.db_schema),
                                   settings.read_wait_seconds)
     digest = identity_digest(settings, keys)
+    lookup = LookupService(read_store, consistency, digest, settings.default_region)
+    screen_pop = ScreenPopService(read_store, consistency, clock)
+    push = push_router(settings, endpoints)
+    notifier = notifier or AgentPushNotifier(push, CallerCards(read_store, screen_pop))
     probes: list[DependencyProbe] = [
         PostgresProbe(endpoints.database_url),
         KafkaProbe(endpoints.kafka_bootstrap_servers),
@@ -139,15 +178,59 @@ def bootstrap(
         agents=AgentService(runner, clock),
         interactions=InteractionService(runner, clock, settings.default_region),
         relay=event_relay(settings, endpoints, app),
-        projections=projection_host(settings, endpoints, keys),
+        projections=projection_host(settings, endpoints, keys, clock),
         read_store=read_store,
         consistency=consistency,
-        lookup=LookupService(read_store, consistency, digest, settings.default_region),
+        lookup=lookup,
         history=CallerHistoryService(read_store, consistency),
         chain_verifier=ChainVerifier(endpoints.database_url, settings.db_schema,
                                      derived_key(keys, b"audit-checkpoint")),
+        audit=audit_services(settings, app, runner, clock),
+        screen_pop=screen_pop,
+        case_queries=CaseQueryService(read_store, consistency, clock),
+        notifier=notifier,
+        cti=cti_service(settings, endpoints, runner, clock, lookup, CtiAgents(read_store, digest),
+                        notifier),
+        push=push,
+        agent_tokens=agent_token_service(settings, keys, clock, AgentService(runner, clock)),
+        leaderboards=leaderboard_service(settings, endpoints, read_store, consistency, clock,
+                                         derived_key(keys, b"gamification-alias")),
         probes=probes,
     )
+
+
+def push_router(settings: Settings, endpoints: Endpoints) -> PushRouter:
+    store = PostgresPushStore(endpoints.database_url, settings.db_schema,
+                              window_frames=settings.push_window_frames,
+                              window_seconds=settings.push_window_seconds)
+    return PushRouter(store, PostgresPushFeed(endpoints.database_url, settings.db_schema, store),
+                      queue_size=settings.push_queue_size,
+                      heartbeat_seconds=settings.push_heartbeat_seconds)
+
+
+def agent_token_service(settings: Settings, keys: DataKeyStore, clock: Clock,
+                        agents: AgentService) -> AgentTokenService:
+    configured = settings.agent_token_secret
+    # Derived from the master key: rotating that key ends every agent token (they are short-lived).
+    secret = (derived_key(keys, b"agent-tokens") if configured is None
+              else configured.get_secret_value().encode())
+    return AgentTokenService(AgentTokens(secret, clock, settings.agent_token_ttl_seconds), agents)
+
+
+def cti_service(settings: Settings, endpoints: Endpoints, runner: CommandRunner, clock: Clock,
+                lookup: LookupService, agents: CtiAgents, notifier: CallNotifier) -> CtiService:
+    store = CtiStore(endpoints.database_url, settings.db_schema)
+    store.create_tables()
+    return CtiService(runner, clock, lookup, agents, CtiIntegrations(store, settings.default_region),
+                      store, settings.default_region, notifier)
+
+
+def audit_services(settings: Settings, app: SwitchboardApplication, runner: CommandRunner,
+                   clock: Clock) -> AuditServices:
+    replay = AuditReplay(app)
+    history = AuditHistory(replay)
+    return AuditServices(AccessLogService(runner, clock), replay, history,
+                         AuditExport(history, settings.event_source))
 
 
 def derived_key(keys: DataKeyStore, purpose: bytes) -> bytes:
@@ -162,11 +245,15 @@ def identity_digest(settings: Settings, keys: DataKeyStore) -> IdentityDigest:
     return IdentityDigest(hmac.new(keys.keyring.current, b"identity-lookup", hashlib.sha256).digest())
 
 
-def read_models(settings: Settings, keys: DataKeyStore) -> list[Projection]:
-    return [IdentityLookupProjection(identity_digest(settings, keys)), CallerHistoryProjection()]
+def read_models(settings: Settings, keys: DataKeyStore, clock: Clock | None = None) -> list[Projection]:
+    return [IdentityLookupProjection(identity_digest(settings, keys)), CallerHistoryProjection(),
+            ScreenPopCardProjection(), CasesSlaProjection(),
+            AgentDirectoryProjection(identity_digest(settings, keys)),
+            gamification_projection(settings, clock or SystemClock())]
 
 
-def projection_host(settings: Settings, endpoints: Endpoints, keys: DataKeyStore) -> ProjectionHost:
+def projection_host(settings: Settings, endpoints: Endpoints, keys: DataKeyStore,
+                    clock: Clock | None = None) -> ProjectionHost:
     decoder = EventDecoder(keys)
 
     def open_runner(projection: Projection) -> ProjectionRunner:
@@ -174,9 +261,9 @@ def projection_host(settings: Settings, endpoints: Endpoints, keys: DataKeyStore
             projection, database_url=endpoints.database_url, schema=settings.db_schema,
             bootstrap_servers=endpoints.kafka_bootstrap_servers,
             topic=f"{settings.topic_prefix}.events", decoder=decoder,
-            group_prefix=settings.topic_prefix)
+            group_prefix=settings.topic_prefix, partitions=settings.event_partitions)
 
-    return ProjectionHost(read_models(settings, keys), open_runner)
+    return ProjectionHost(read_models(settings, keys, clock), open_runner)
 
 
 def event_relay(settings: Settings, endpoints: Endpoints, app: SwitchboardApplication) -> EventRelay:

@@ -2,8 +2,8 @@
 
 The CTI service (``contact_center/cti.py``) decides *what* happens — a call is offered to
 some agents, taken by one, ended — and hands it to a :class:`CallNotifier`. The push side
-(``contact_center/screen_pop.py`` and the agent websockets) decides *how* it reaches every
-browser tab of those agents, in whichever API process holds their sockets.
+(``contact_center/agent_push.py`` and the agent websockets, see docs/screen-pop.md) decides
+*how* it reaches every browser tab of those agents, in whichever API process holds their sockets.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from adapters.services.processes import ServiceError
-from contact_center import audit_commands, projection_commands, relay_commands
+from contact_center import agent_commands, audit_commands, cti_commands, projection_commands, relay_commands
 from contact_center.bootstrap import bootstrap, local_stack
+from contact_center.gamification_commands import gamification
 from contact_center.master_key import ensure_key_file, generate_master_key, key_file
 from contact_center.settings import Settings
 
@@ -27,6 +28,9 @@ app.command("relay")(relay_commands.relay)
 app.add_typer(relay_commands.docs, name="docs")
 app.add_typer(projection_commands.projections, name="projections")
 app.add_typer(audit_commands.audit, name="audit")
+app.add_typer(cti_commands.cti, name="cti")
+app.add_typer(agent_commands.agents, name="agents")
+app.add_typer(gamification, name="gamification")
 console = Console()
 
 

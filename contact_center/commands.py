@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, project_aggregate
 from eventsourcing.domain import Aggregate, DomainEventProtocol
@@ -50,6 +50,18 @@ class BulkWriteResult:
     ids: list[UUID]
     position: int | None
     replayed: bool = False
+
+
+BATCH_NAMESPACE = UUID("3b0c2f7e-5d4a-4e8b-9a61-7c2d1e0f9b34")
+
+
+def batch_ids(idempotency_key: str | None, count: int) -> list[UUID]:
+    """Ids for the aggregates a batch creates: fresh, or with an Idempotency-Key
+    ``uuid5(BATCH_NAMESPACE, "<key>:<index>")``, the same on every retry. The idempotency
+    record keeps only the first id; this is how a replay lists them all."""
+    if idempotency_key is None:
+        return [uuid4() for _ in range(count)]
+    return [uuid5(BATCH_NAMESPACE, f"{idempotency_key}:{index}") for index in range(count)]
 
 
 def fingerprint(command: str, payload: Any) -> str:

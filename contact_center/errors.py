@@ -23,3 +23,7 @@ class VersionConflict(ApplicationError):
 
 class IdempotencyKeyReused(ApplicationError):
     """The same Idempotency-Key came with a different request."""
+
+
+class AuditReadNotRecorded(ApplicationError):
+    """The access log could not store an audit read, so the read is not answered."""

@@ -89,7 +89,8 @@ def example_value(name: str, annotation: str) -> Any:
 def example_record(event_class: EventClass, sequence: int, transcoder: JSONTranscoder) -> dict[str, Any]:
     aggregate = aggregate_name(event_class)
     aggregate_id = uuid5(NAMESPACE_URL, f"switchboard:example:{aggregate}")
-    customer = {"Customer": aggregate_id, "Agent": None}.get(aggregate, EXAMPLE_CUSTOMER)
+    subjects = {"Customer": aggregate_id, "Agent": None, "AccessLog": None}
+    customer = subjects.get(aggregate, EXAMPLE_CUSTOMER)
     personal = personal_fields_of(event_class)
     state: dict[str, Any] = {}
     for name, annotation in event_fields(event_class).items():

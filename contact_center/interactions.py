@@ -4,10 +4,8 @@ Creating an outbound contact may name its ``purpose``; a marketing purpose is a
 consent gate: the customer's ``require_consent`` decides, and nothing is stored
 when it refuses.
 
-``log_many`` imports a batch in one transaction: every contact is built through the
-domain first, then all are stored or none.  With an ``Idempotency-Key`` the batch's ids
-are derived from the key (``uuid5(BATCH_NAMESPACE, "<key>:<index>")``), so a replay lists
-the same ids although the idempotency record keeps only the first.
+``log_many`` stores a batch in one transaction, all or none; with an ``Idempotency-Key``
+its ids derive from the key (:func:`contact_center.commands.batch_ids`).
 """
 
 from __future__ import annotations
@@ -16,10 +14,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4, uuid5
+from uuid import UUID, uuid4
 
 from adapters.clock import Clock
-from contact_center.commands import BulkWriteResult, CommandContext, CommandRunner, WriteResult
+from contact_center.commands import (
+    BulkWriteResult,
+    CommandContext,
+    CommandRunner,
+    WriteResult,
+    batch_ids,
+)
 from contact_center.errors import NotFound
 from contact_center.identity_normalisation import is_withheld, normalise_phone
 from domain.consent import ConsentChannel, ConsentPurpose
@@ -40,14 +44,6 @@ CONSENT_CHANNEL = {
     Channel.SOCIAL: ConsentChannel.SOCIAL,
     Channel.LETTER: ConsentChannel.POST,
 }
-BATCH_NAMESPACE = UUID("3b0c2f7e-5d4a-4e8b-9a61-7c2d1e0f9b34")
-
-
-def batch_ids(idempotency_key: str | None, count: int) -> list[UUID]:
-    """Fresh ids, or with an Idempotency-Key the same ids on every retry."""
-    if idempotency_key is None:
-        return [uuid4() for _ in range(count)]
-    return [uuid5(BATCH_NAMESPACE, f"{idempotency_key}:{index}") for index in range(count)]
 
 
 @dataclass(frozen=True)

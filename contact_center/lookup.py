@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from uuid import UUID
 
@@ -12,8 +12,10 @@ from contact_center.read_your_writes import ReadConsistency
 from domain.errors import InvalidValue
 from domain.identity import canonical_email
 from projections.identity_lookup import IdentityDigest, IdentityLookupProjection, find_customers
+from projections.screen_pop_card import ScreenPopCardProjection, display_names
 
 PROJECTION = IdentityLookupProjection.name + "_v" + str(IdentityLookupProjection.version)
+CARDS = ScreenPopCardProjection().full_name
 
 
 class Match(StrEnum):
@@ -28,6 +30,7 @@ class LookupResult:
     match: Match
     customer_ids: list[UUID]
     normalised: str | None
+    display_names: dict[UUID, str | None] = field(default_factory=dict)  # from the screen-pop cards
 
 
 class LookupService:
@@ -49,7 +52,9 @@ class LookupService:
         else:
             kind, value = "email", canonical_email(str(email))
         self.consistency.require(PROJECTION, min_position)
+        self.consistency.require(CARDS, min_position)
         with self.reads.reading() as tx:
             ids = find_customers(tx, self.digest(kind, value))
+            names = display_names(tx, ids)
         match = Match.NONE if not ids else Match.SINGLE if len(ids) == 1 else Match.MULTIPLE
-        return LookupResult(match, ids, value)
+        return LookupResult(match, ids, value, names)

@@ -60,6 +60,28 @@ class Settings(BaseSettings):
     retention_days: dict[str, int] = Field(default_factory=lambda: {"recording": 90, "message_body": 730})
     # Bearer token for erasure and access export until user roles exist; unset = disabled.
     data_protection_token: SecretStr | None = None
+    # Bearer token for the audit endpoints (`/api/v1/audit`) until user roles exist; unset = disabled.
+    auditor_token: SecretStr | None = None
+
+    # Agent push (`/ws/agent`, docs/screen-pop.md). Bearer token that may mint agent tokens
+    # (`POST /api/v1/agents/{id}/token`) until user roles exist; unset = disabled.
+    admin_token: SecretStr | None = None
+    # Key that signs agent tokens; derived from the master key when unset.
+    agent_token_secret: SecretStr | None = None
+    agent_token_ttl_seconds: int = 8 * 3600
+    push_heartbeat_seconds: float = 15.0  # a heartbeat frame after this much silence
+    push_queue_size: int = 256  # frames waiting for one socket before it is dropped as too slow
+    push_window_frames: int = 500  # per agent, kept for reconnecting clients ...
+    push_window_seconds: float = 600.0  # ... and for this long at most
+
+    # Gamification (docs/gamification.md): the versioned rules file (a relative path is looked
+    # up in the working directory, then beside the code), the time zone of days, weeks and
+    # months, how long per-agent point history stays in the read model, and the key of the
+    # aliases shown for agents who have not consented (derived from the master key when unset).
+    gamification_rules: Path = Path("config/gamification.toml")
+    gamification_time_zone: str = "Europe/Berlin"
+    gamification_retention_days: int = Field(default=90, ge=1)
+    gamification_alias_secret: SecretStr | None = None
 
 
 @lru_cache(maxsize=1)

@@ -139,6 +139,7 @@ def event_classes_of(
 def all_event_classes() -> list[type[SwitchboardAggregate.Event]]:
     """Every concrete event class of every aggregate (for docs and tests)."""
     # Imported here: the aggregate modules import this one.
+    from domain.access_log import AccessLog
     from domain.agent import Agent
     from domain.case import Case
     from domain.customer import Customer
@@ -149,6 +150,7 @@ def all_event_classes() -> list[type[SwitchboardAggregate.Event]]:
         Interaction,
         Case,
         Agent,
+        AccessLog,
     )
     return [cls for aggregate in aggregates for cls in event_classes_of(aggregate)]
 

@@ -59,8 +59,10 @@ class Projection:
 
     name: ClassVar[str]
     version: ClassVar[int] = 1
-    tables: ClassVar[Sequence[str]] = ()  # CREATE TABLE IF NOT EXISTS … statements
-    table_names: ClassVar[Sequence[str]] = ()
+    # Usually class attributes; a projection whose tables depend on its configuration (the
+    # gamification rules version) sets them per instance.
+    tables: Sequence[str] = ()  # CREATE TABLE IF NOT EXISTS … statements
+    table_names: Sequence[str] = ()
 
     @property
     def full_name(self) -> str:

@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.dependencies import get_container
 from contact_center.bootstrap import Container
@@ -15,10 +15,17 @@ from contact_center.lookup import LookupService, Match
 router = APIRouter(prefix="/api/v1", tags=["read models"])
 
 
+class CandidateOut(BaseModel):
+    id: UUID
+    display_name: str | None = Field(description="from the screen-pop card; null until projected")
+
+
 class LookupOut(BaseModel):
     match: Match
     normalised: str | None
     candidates: list[UUID]
+    candidates_detail: list[CandidateOut] = Field(default_factory=list,
+                                                  description="the candidates, in order, with names")
 
 
 def lookups(container: Annotated[Container, Depends(get_container)]) -> LookupService:
@@ -34,4 +41,7 @@ def lookup(
 ) -> LookupOut:
     """Match a caller ID or e-mail address: `none`, `single`, `multiple` or `withheld`."""
     result = service.lookup(phone=phone, email=email, min_position=min_position)
-    return LookupOut(match=result.match, normalised=result.normalised, candidates=result.customer_ids)
+    detail = [CandidateOut(id=cid, display_name=result.display_names.get(cid))
+              for cid in result.customer_ids]
+    return LookupOut(match=result.match, normalised=result.normalised, candidates=result.customer_ids,
+                     candidates_detail=detail)

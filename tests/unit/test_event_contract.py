@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 from eventsourcing.domain import CommandMethodDecorator
 
+from domain.access_log import AccessLog
 from domain.agent import Agent
 from domain.case import Case
 from domain.customer import Customer
@@ -28,7 +29,7 @@ from tests.unit.tours import AGENT, T0, all_toured, at, tour_case
 def test_the_tours_raise_every_event_class() -> None:
     raised = {type(e) for a in all_toured() for e in a.pending_events}
     assert raised == set(all_event_classes())
-    assert len(all_event_classes()) == 15 + 17 + 11 + 11
+    assert len(all_event_classes()) == 15 + 17 + 11 + 11 + 2
 
 
 def test_every_event_carries_actor_time_and_its_data_subject() -> None:
@@ -46,7 +47,7 @@ def test_every_event_carries_actor_time_and_its_data_subject() -> None:
             assert event.customer_id == subject
         if isinstance(aggregate, Customer):
             assert subject == aggregate.id
-        elif isinstance(aggregate, Agent):
+        elif isinstance(aggregate, Agent | AccessLog):
             assert subject is None
         else:
             assert isinstance(aggregate, Interaction | Case)
@@ -113,7 +114,7 @@ def test_event_type_names() -> None:
 
 
 def test_every_applier_is_bound_to_an_event() -> None:
-    for aggregate_class in (Customer, Interaction, Case, Agent):
+    for aggregate_class in (Customer, Interaction, Case, Agent, AccessLog):
         appliers = {name for name in dir(aggregate_class) if name.startswith("_on_")}
         bound = {
             name

@@ -9,6 +9,7 @@ import pytest
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder
 
+from domain.access_log import AccessLog
 from domain.agent import Agent
 from domain.case import Case
 from domain.customer import Customer
@@ -39,7 +40,7 @@ def test_every_aggregate_round_trips_through_the_default_event_store(
 
 
 class _SnapshottingApp(Application[UUID]):
-    snapshotting_intervals = {Customer: 1, Interaction: 1, Case: 1, Agent: 1}
+    snapshotting_intervals = {Customer: 1, Interaction: 1, Case: 1, Agent: 1, AccessLog: 1}
 
 
 def test_every_aggregate_round_trips_through_a_snapshot() -> None:

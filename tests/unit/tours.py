@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TypedDict
 from uuid import uuid4
 
+from domain.access_log import AccessLog
 from domain.agent import Agent
 from domain.agent_profile import Presence
 from domain.case import Case
@@ -181,5 +182,12 @@ def tour_agent() -> Agent:
     return agent
 
 
+def tour_access_log() -> AccessLog:
+    log = AccessLog.open(id=uuid4(), subject_id=uuid4(), actor="auditor:ines", occurred_at=at(0))
+    log.record_view(viewer="auditor:ines", what="customer", query={"version": "3"},
+                    actor="auditor:ines", occurred_at=at(1))
+    return log
+
+
 def all_toured() -> list[SwitchboardAggregate]:
-    return [*tour_customer(), *tour_interaction(), tour_case(), tour_agent()]
+    return [*tour_customer(), *tour_interaction(), tour_case(), tour_agent(), tour_access_log()]

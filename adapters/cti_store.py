@@ -1,0 +1,143 @@
+"""PostgreSQL side of the CTI webhook: integrations with their rules, and the calls in flight.
+
+``cti_integrations`` holds one row per telephony system, with the SHA-256 of its token (the
+token itself is shown once and never stored); ``cti_blocked_numbers`` and
+``cti_caller_id_rules`` are its inbound block list and outbound caller-ID rules.
+``cti_calls`` remembers, per interaction, which agents a call was offered to and whether
+they have been told it was taken or ended, so each notification goes out once however often
+the telephony system repeats an event. It holds no phone numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS cti_integrations (
+    id uuid PRIMARY KEY, name text NOT NULL UNIQUE, key_id text NOT NULL UNIQUE,
+    token_sha256 bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE IF NOT EXISTS cti_blocked_numbers (
+    integration_id uuid NOT NULL REFERENCES cti_integrations ON DELETE CASCADE,
+    number text NOT NULL, PRIMARY KEY (integration_id, number));
+CREATE TABLE IF NOT EXISTS cti_caller_id_rules (
+    integration_id uuid NOT NULL REFERENCES cti_integrations ON DELETE CASCADE,
+    position int NOT NULL, pattern text NOT NULL, caller_id text NOT NULL,
+    PRIMARY KEY (integration_id, position));
+CREATE TABLE IF NOT EXISTS cti_calls (
+    interaction_id uuid PRIMARY KEY, integration_id uuid NOT NULL, call_id text NOT NULL,
+    offered uuid[] NOT NULL, taken_at timestamptz, ended_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now());
+"""
+
+
+class IntegrationExists(ValueError):
+    """An integration of that name is already configured."""
+
+
+@dataclass(frozen=True)
+class StoredIntegration:
+    id: UUID
+    name: str
+    token_sha256: bytes
+    blocked: tuple[str, ...]
+    caller_id_rules: tuple[tuple[str, str], ...]  # (pattern, caller id), first match wins
+
+
+class CtiStore:
+    def __init__(self, database_url: str, schema: str, max_size: int = 8) -> None:
+        self.schema = schema
+        statement = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
+
+        def configure(conn: psycopg.Connection[Any]) -> None:
+            conn.execute(statement)
+            conn.commit()
+
+        self.pool: ConnectionPool = ConnectionPool(database_url, min_size=1, max_size=max_size,
+                                                   configure=configure, open=True)
+
+    def create_tables(self) -> None:
+        with self.pool.connection() as conn, conn.transaction():
+            # Serialise first-time creation by processes starting together.
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{self.schema}.cti",))
+            for statement in TABLES.split(";"):
+                if statement.strip():
+                    conn.execute(statement.encode())
+
+    def add_integration(self, integration: StoredIntegration, key_id: str) -> None:
+        try:
+            with self.pool.connection() as conn, conn.transaction():
+                conn.execute("INSERT INTO cti_integrations (id, name, key_id, token_sha256) "
+                             "VALUES (%s, %s, %s, %s)",
+                             (integration.id, integration.name, key_id, integration.token_sha256))
+                for number in integration.blocked:
+                    conn.execute("INSERT INTO cti_blocked_numbers (integration_id, number) "
+                                 "VALUES (%s, %s) ON CONFLICT DO NOTHING", (integration.id, number))
+                for position, (pattern, caller_id) in enumerate(integration.caller_id_rules):
+                    conn.execute("INSERT INTO cti_caller_id_rules (integration_id, position, pattern, "
+                                 "caller_id) VALUES (%s, %s, %s, %s)",
+                                 (integration.id, position, pattern, caller_id))
+        except psycopg.errors.UniqueViolation as exc:
+            raise IntegrationExists(f"a CTI integration named {integration.name!r} exists") from exc
+
+    def integration(self, key_id: str) -> StoredIntegration | None:
+        """The integration a token's public key id names, with its rules, in one round trip."""
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "SELECT i.id, i.name, i.token_sha256, "
+                "ARRAY(SELECT number FROM cti_blocked_numbers b WHERE b.integration_id = i.id "
+                "      ORDER BY number), "
+                "ARRAY(SELECT ARRAY[pattern, caller_id] FROM cti_caller_id_rules r "
+                "      WHERE r.integration_id = i.id ORDER BY position) "
+                "FROM cti_integrations i WHERE i.key_id = %s", (key_id,)).fetchone()
+        if row is None:
+            return None
+        rules = tuple((str(pattern), str(caller_id)) for pattern, caller_id in row[4])
+        return StoredIntegration(UUID(str(row[0])), str(row[1]), bytes(row[2]),
+                                 tuple(str(n) for n in row[3]), rules)
+
+    def names(self) -> list[str]:
+        with self.pool.connection() as conn:
+            rows = conn.execute("SELECT name FROM cti_integrations ORDER BY name").fetchall()
+        return [str(row[0]) for row in rows]
+
+    def remember_call(self, interaction_id: UUID, integration_id: UUID, call_id: str,
+                      offered: Sequence[UUID] = ()) -> bool:
+        """Record the call with the agents it is offered to; False when it was already known
+        (a repeated event, or a later event of the call arrived first)."""
+        with self.pool.connection() as conn:
+            cur = conn.execute(
+                "INSERT INTO cti_calls (interaction_id, integration_id, call_id, offered) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (interaction_id) DO NOTHING",
+                (interaction_id, integration_id, call_id, list(offered)))
+            return cur.rowcount == 1
+
+    def mark_taken(self, interaction_id: UUID) -> tuple[UUID, ...] | None:
+        """The agents the call was offered to, the first time it is marked taken while not
+        ended; None after that."""
+        return self._mark(interaction_id, "taken_at = now()", "taken_at IS NULL AND ended_at IS NULL")
+
+    def mark_ended(self, interaction_id: UUID) -> tuple[UUID, ...] | None:
+        """The agents the call was offered to, the first time it is marked ended; None after."""
+        return self._mark(interaction_id, "ended_at = now()", "ended_at IS NULL")
+
+    def _mark(self, interaction_id: UUID, assignment: str, condition: str) -> tuple[UUID, ...] | None:
+        with self.pool.connection() as conn:
+            row = conn.execute(f"UPDATE cti_calls SET {assignment} WHERE interaction_id = %s "
+                               f"AND {condition} RETURNING offered", (interaction_id,)).fetchone()
+        return None if row is None else tuple(UUID(str(a)) for a in row[0])
+
+    def offered(self, interaction_id: UUID) -> tuple[UUID, ...]:
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT offered FROM cti_calls WHERE interaction_id = %s",
+                               (interaction_id,)).fetchone()
+        return () if row is None else tuple(UUID(str(a)) for a in row[0])
+
+    def close(self) -> None:
+        self.pool.close()

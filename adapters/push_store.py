@@ -1,0 +1,180 @@
+"""Frames for agents' screens in PostgreSQL: numbered per agent, kept for a window, announced by NOTIFY.
+
+``append`` numbers each frame from a per-agent counter row (``push_sequences``), stores it in
+``push_frames`` and calls ``pg_notify`` — all in one transaction. The counter's row lock
+serialises the frames of one agent, and PostgreSQL delivers notifications in commit order, so
+every listening process sees one agent's frames in ``seq`` order, with the same numbers.
+A notification carries the frame itself, or only its row id when it would not fit the
+8000-byte payload limit. The table is the replay window for reconnecting clients.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+from uuid import UUID
+
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+# pg_notify refuses payloads of 8000 bytes or more; leave room for the envelope's own fields.
+NOTIFY_LIMIT = 7800
+
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS push_sequences (agent_id uuid PRIMARY KEY, seq bigint NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS push_frames (id bigserial PRIMARY KEY, agent_id uuid NOT NULL, "
+    "seq bigint NOT NULL, kind text NOT NULL, body text NOT NULL, received_at double precision, "
+    "created_at timestamptz NOT NULL DEFAULT now(), UNIQUE (agent_id, seq))",
+    "CREATE INDEX IF NOT EXISTS push_frames_created ON push_frames (created_at)",
+)
+
+
+@dataclass(frozen=True)
+class OutgoingFrame:
+    """A frame to number and route: ``data`` becomes the JSON body after ``type`` and ``seq``."""
+
+    agent_id: UUID
+    kind: str
+    data: dict[str, Any]
+    received_at: float | None = None  # wall-clock time the cause reached us, for latency metrics
+
+
+@dataclass(frozen=True)
+class RoutedFrame:
+    agent_id: UUID
+    seq: int
+    kind: str
+    body: str  # the JSON text sent to the agent's sockets
+    received_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Replay:
+    """Frames after a client's ``last_seq`` still in the window, and the agent's latest ``seq``."""
+
+    frames: list[RoutedFrame]
+    current: int
+    complete: bool  # False when the window no longer reaches back to the frame after last_seq
+
+
+class PushStore(Protocol):
+    def append(self, frames: Sequence[OutgoingFrame]) -> list[RoutedFrame]: ...
+
+    def replay(self, agent_id: UUID, after: int | None, until: int | None = None) -> Replay: ...
+
+    def frame(self, row_id: int) -> RoutedFrame | None: ...
+
+    def prune(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+def channel(schema: str) -> str:
+    return f"{schema}_push"
+
+
+def render(frame: OutgoingFrame, seq: int) -> str:
+    return json.dumps({"type": frame.kind, "seq": seq, **frame.data}, default=str, separators=(",", ":"))
+
+
+def decode_notice(payload: str) -> tuple[RoutedFrame | None, int | None]:
+    """A NOTIFY payload → the frame it carries, or the row id to fetch it by."""
+    notice = json.loads(payload)
+    if "id" in notice:
+        return None, int(notice["id"])
+    return RoutedFrame(UUID(notice["agent_id"]), int(notice["seq"]), str(notice["kind"]),
+                       str(notice["body"]), notice.get("received_at")), None
+
+
+def _notice(frame: RoutedFrame, row_id: int) -> str:
+    head = {"agent_id": str(frame.agent_id), "seq": frame.seq, "kind": frame.kind,
+            "received_at": frame.received_at}
+    payload = json.dumps({**head, "body": frame.body}, separators=(",", ":"))
+    if len(payload.encode()) < NOTIFY_LIMIT:
+        return payload
+    return json.dumps({**head, "id": row_id}, separators=(",", ":"))
+
+
+class PostgresPushStore:
+    def __init__(self, database_url: str, schema: str, *, window_frames: int, window_seconds: float,
+                 max_size: int = 4) -> None:
+        self.schema = schema
+        self.channel = channel(schema)
+        self.window_frames = window_frames
+        self.window_seconds = window_seconds
+        search_path = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
+
+        def configure(conn: Any) -> None:
+            conn.execute(search_path)
+            conn.commit()
+
+        self.pool: ConnectionPool = ConnectionPool(database_url, min_size=1, max_size=max_size,
+                                                   configure=configure, open=True)
+        with self.pool.connection() as conn, conn.transaction():
+            # Serialise first-time creation by processes starting together.
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{schema}.push",))
+            for statement in TABLES:
+                conn.execute(statement.encode())
+
+    def append(self, frames: Sequence[OutgoingFrame]) -> list[RoutedFrame]:
+        """Number, store and announce ``frames`` in one transaction; returns them numbered."""
+        routed = []
+        # One lock order for every transaction, so two calls for the same agents cannot deadlock.
+        ordered = sorted(enumerate(frames), key=lambda item: (str(item[1].agent_id), item[0]))
+        with self.pool.connection() as conn, conn.transaction():
+            # Frames are transient: a crash that loses the last ones rewinds the counter, and a
+            # client holding a later seq is told to resync. Not waiting for the WAL flush saves
+            # the fsync on every ring.
+            conn.execute("SET LOCAL synchronous_commit TO off")
+            for _, frame in ordered:
+                row = conn.execute(
+                    "INSERT INTO push_sequences (agent_id, seq) VALUES (%s, 1) ON CONFLICT (agent_id) "
+                    "DO UPDATE SET seq = push_sequences.seq + 1 RETURNING seq", (frame.agent_id,)).fetchone()
+                assert row is not None
+                seq = int(row[0])
+                done = RoutedFrame(frame.agent_id, seq, frame.kind, render(frame, seq), frame.received_at)
+                row = conn.execute(
+                    "INSERT INTO push_frames (agent_id, seq, kind, body, received_at) "
+                    "VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                    (frame.agent_id, seq, frame.kind, done.body, frame.received_at)).fetchone()
+                assert row is not None
+                conn.execute("SELECT pg_notify(%s, %s)", (self.channel, _notice(done, int(row[0]))))
+                conn.execute("DELETE FROM push_frames WHERE agent_id = %s AND seq <= %s",
+                             (frame.agent_id, seq - self.window_frames))
+                routed.append(done)
+        return routed
+
+    def replay(self, agent_id: UUID, after: int | None, until: int | None = None) -> Replay:
+        """Frames with ``after < seq <= until`` (no upper bound when ``until`` is None)."""
+        with self.pool.connection() as conn, conn.transaction():
+            row = conn.execute("SELECT seq FROM push_sequences WHERE agent_id = %s", (agent_id,)).fetchone()
+            current = int(row[0]) if row else 0
+            if after is None or after >= current:
+                return Replay([], current, after is None or after == current)
+            rows = conn.execute(
+                "SELECT seq, kind, body, received_at FROM push_frames WHERE agent_id = %s AND seq > %s "
+                "AND seq <= %s AND created_at > now() - make_interval(secs => %s) ORDER BY seq",
+                (agent_id, after, current if until is None else until, self.window_seconds)).fetchall()
+        frames = [RoutedFrame(agent_id, int(seq), str(kind), str(body), received)
+                  for seq, kind, body, received in rows]
+        return Replay(frames, current, bool(frames) and frames[0].seq == after + 1)
+
+    def frame(self, row_id: int) -> RoutedFrame | None:
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT agent_id, seq, kind, body, received_at FROM push_frames "
+                               "WHERE id = %s", (row_id,)).fetchone()
+        if row is None:
+            return None  # pruned already: the connection's gap check fetches what it can
+        return RoutedFrame(UUID(str(row[0])), int(row[1]), str(row[2]), str(row[3]), row[4])
+
+    def prune(self) -> int:
+        """Forget frames older than the window; returns how many."""
+        with self.pool.connection() as conn:
+            cur = conn.execute("DELETE FROM push_frames WHERE created_at < now() - make_interval(secs => %s)",
+                               (self.window_seconds,))
+            return int(cur.rowcount)
+
+    def close(self) -> None:
+        self.pool.close()

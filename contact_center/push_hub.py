@@ -1,0 +1,83 @@
+"""This process's agent sockets, each with a bounded queue of frames on their way out.
+
+Delivery never waits: a frame is put into the queue of every connection of its agent, and a
+connection whose queue is full is marked too slow (its session closes it with 4408) rather
+than holding up the listener, and with it every other agent. Runs on the event loop only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from uuid import UUID
+
+from prometheus_client import Counter, Gauge, Histogram
+
+from adapters.push_store import RoutedFrame
+
+CONNECTIONS = Gauge("switchboard_websocket_connections", "Open websocket connections.", ["role"])
+SLOW_CLIENTS_DROPPED = Counter(
+    "switchboard_websocket_slow_clients_dropped", "Websocket connections closed (4408) because "
+    "their outbound queue was full.", ["role"])
+SCREEN_POP_SECONDS = Histogram(
+    "switchboard_screen_pop_seconds", "Ring received by the CTI webhook → screen_pop frame "
+    "written to the agent's socket (live frames, not replays).",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5))
+ROLE = "agent"
+
+
+class CatchUp:
+    """Queued when frames may have been announced while this process was not listening."""
+
+
+CATCH_UP = CatchUp()
+Outbound = RoutedFrame | CatchUp
+
+
+class AgentConnection:
+    def __init__(self, agent_id: UUID, queue_size: int) -> None:
+        self.agent_id = agent_id
+        self.queue: asyncio.Queue[Outbound] = asyncio.Queue(queue_size)
+        self.too_slow = asyncio.Event()
+        self.last_seq = 0  # the newest frame this connection has sent (or skipped past on resync)
+
+    def offer(self, item: Outbound) -> None:
+        if self.too_slow.is_set():
+            return
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self.too_slow.set()
+            SLOW_CLIENTS_DROPPED.labels(ROLE).inc()
+
+
+class PushHub:
+    def __init__(self, queue_size: int) -> None:
+        self.queue_size = queue_size
+        self._connections: dict[UUID, set[AgentConnection]] = {}
+
+    def attach(self, agent_id: UUID) -> AgentConnection:
+        """Register before reading the replay, so no frame falls between the two."""
+        connection = AgentConnection(agent_id, self.queue_size)
+        self._connections.setdefault(agent_id, set()).add(connection)
+        CONNECTIONS.labels(ROLE).inc()
+        return connection
+
+    def detach(self, connection: AgentConnection) -> None:
+        same_agent = self._connections.get(connection.agent_id, set())
+        if connection in same_agent:
+            same_agent.discard(connection)
+            CONNECTIONS.labels(ROLE).dec()
+        if not same_agent:
+            self._connections.pop(connection.agent_id, None)
+
+    def deliver(self, frame: RoutedFrame) -> None:
+        for connection in tuple(self._connections.get(frame.agent_id, ())):
+            connection.offer(frame)
+
+    def catch_up(self) -> None:
+        for same_agent in tuple(self._connections.values()):
+            for connection in tuple(same_agent):
+                connection.offer(CATCH_UP)
+
+    def connected_agents(self) -> int:
+        return len(self._connections)

@@ -1,0 +1,79 @@
+"""Agent push across API processes: any process publishes, the one holding the socket delivers.
+
+Frames are numbered and stored in PostgreSQL and announced with NOTIFY
+(:mod:`adapters.push_store`); every API process listens (:mod:`adapters.push_feed`) and hands
+each frame to its own sockets of that agent (:class:`PushHub`). See docs/screen-pop.md and
+docs/decisions/0004-push-routing.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
+from uuid import UUID
+
+from adapters.push_feed import PushFeed
+from adapters.push_store import OutgoingFrame, PushStore, RoutedFrame
+from contact_center.push_hub import PushHub
+from contact_center.push_session import PushSession
+
+log = logging.getLogger("switchboard.push")
+
+
+class PushRouter:
+    def __init__(self, store: PushStore, feed: PushFeed, *, queue_size: int, heartbeat_seconds: float,
+                 prune_seconds: float = 60.0) -> None:
+        self.store = store
+        self.feed = feed
+        self.hub = PushHub(queue_size)
+        self.heartbeat_seconds = heartbeat_seconds
+        self.prune_seconds = prune_seconds
+        self._tasks: list[asyncio.Task[None]] = []
+        self._listening: asyncio.Event | None = None
+
+    def publish(self, frames: Sequence[OutgoingFrame]) -> list[RoutedFrame]:
+        """Number and route ``frames`` (from any thread, in any process); returns them numbered."""
+        return self.store.append(frames) if frames else []
+
+    @contextlib.contextmanager
+    def session(self, agent_id: UUID) -> Iterator[PushSession]:
+        """A socket's session, attached to this process's deliveries while the block runs."""
+        connection = self.hub.attach(agent_id)
+        try:
+            yield PushSession(connection, self.store, heartbeat_seconds=self.heartbeat_seconds)
+        finally:
+            self.hub.detach(connection)
+
+    async def start(self, timeout: float = 10.0) -> None:
+        """Listen for frames; returns once listening (or after ``timeout``, still trying)."""
+        if self._tasks:
+            return
+        self._listening = asyncio.Event()
+        self._tasks = [asyncio.create_task(self.feed.run(self.hub.deliver, self._connected)),
+                       asyncio.create_task(self._prune_forever())]
+        try:
+            await asyncio.wait_for(self._listening.wait(), timeout)
+        except TimeoutError:
+            log.warning("push feed is not listening yet; agents' frames wait until it is")
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    def _connected(self) -> None:
+        assert self._listening is not None
+        if self._listening.is_set():
+            self.hub.catch_up()  # re-listening: frames announced meanwhile went unheard
+        self._listening.set()
+
+    async def _prune_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.prune_seconds)
+            try:
+                await asyncio.to_thread(self.store.prune)
+            except Exception:
+                log.exception("pruning old push frames failed; trying again later")

@@ -1,0 +1,131 @@
+"""Agent directory: who may be offered a call, found by name, login, extension or team.
+
+Telephony systems name agents the way people do (``Emma Taylor``, ``emma@example.org``,
+``1001``), so this read model answers those questions. Names and logins are personal data
+of employees: rows hold a keyed hash (:class:`~projections.identity_lookup.IdentityDigest`)
+of the case-folded text, never the text itself, as the identity lookup does for customers.
+Extensions, team, presence and the active flag are plain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from uuid import UUID
+
+from projections.base import Handler, ProjectedEvent, Projection, Tx
+from projections.identity_lookup import IdentityDigest
+
+TABLE = "agent_directory_v1"
+LOGIN, NAME = "agent_login", "agent_name"
+
+
+def folded(text: str) -> str:
+    """How names compare: case-folded, inner whitespace collapsed."""
+    return " ".join(text.split()).casefold()
+
+
+class AgentDirectoryProjection(Projection):
+    name = "agent_directory"
+    version = 1
+    tables = (
+        f"CREATE TABLE IF NOT EXISTS {TABLE} (agent_id uuid PRIMARY KEY, login_digest text, "
+        "name_digest text, team text, presence text NOT NULL, active boolean NOT NULL, "
+        "extensions text[] NOT NULL)",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_login ON {TABLE} (login_digest)",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_name ON {TABLE} (name_digest)",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_team ON {TABLE} (team, presence) WHERE active",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_extensions ON {TABLE} USING gin (extensions)",
+    )
+    table_names = (TABLE,)
+
+    def __init__(self, digest: IdentityDigest) -> None:
+        self.digest = digest
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {
+            "switchboard.agent.onboarded": self.onboarded,
+            "switchboard.agent.display_name_changed": self.renamed,
+            "switchboard.agent.extension_added": self.extension_added,
+            "switchboard.agent.extension_removed": self.extension_removed,
+            "switchboard.agent.team_changed": self.team_changed,
+            "switchboard.agent.presence_changed": self.presence_changed,
+            "switchboard.agent.deactivated": self.deactivated,
+        }
+
+    def _hash(self, kind: str, value: Any) -> str | None:
+        # None when the field could not be decrypted (a consumer without the key service).
+        return None if value is None else self.digest(kind, folded(str(value)))
+
+    def onboarded(self, tx: Tx, event: ProjectedEvent) -> None:
+        data = event.data
+        tx.execute(
+            f"INSERT INTO {TABLE} (agent_id, login_digest, name_digest, team, presence, active, "
+            "extensions) VALUES (%s, %s, %s, %s, 'offline', true, %s) ON CONFLICT (agent_id) DO NOTHING",
+            (event.aggregate_id, self._hash(LOGIN, data.get("login")),
+             self._hash(NAME, data.get("display_name")), data.get("team"),
+             list(data.get("extensions") or ())))
+
+    def renamed(self, tx: Tx, event: ProjectedEvent) -> None:
+        tx.execute(f"UPDATE {TABLE} SET name_digest = %s WHERE agent_id = %s",
+                   (self._hash(NAME, event.data.get("display_name")), event.aggregate_id))
+
+    def extension_added(self, tx: Tx, event: ProjectedEvent) -> None:
+        extension = str(event.data["extension"])
+        tx.execute(f"UPDATE {TABLE} SET extensions = array_append(extensions, %s) "
+                   "WHERE agent_id = %s AND NOT (%s = ANY (extensions))",
+                   (extension, event.aggregate_id, extension))
+
+    def extension_removed(self, tx: Tx, event: ProjectedEvent) -> None:
+        tx.execute(f"UPDATE {TABLE} SET extensions = array_remove(extensions, %s) WHERE agent_id = %s",
+                   (str(event.data["extension"]), event.aggregate_id))
+
+    def team_changed(self, tx: Tx, event: ProjectedEvent) -> None:
+        tx.execute(f"UPDATE {TABLE} SET team = %s WHERE agent_id = %s",
+                   (event.data.get("team"), event.aggregate_id))
+
+    def presence_changed(self, tx: Tx, event: ProjectedEvent) -> None:
+        tx.execute(f"UPDATE {TABLE} SET presence = %s WHERE agent_id = %s",
+                   (str(event.data["presence"]), event.aggregate_id))
+
+    def deactivated(self, tx: Tx, event: ProjectedEvent) -> None:
+        tx.execute(f"UPDATE {TABLE} SET active = false, presence = 'offline' WHERE agent_id = %s",
+                   (event.aggregate_id,))
+
+
+def by_names(tx: Tx, digest: IdentityDigest, names: Iterable[str]) -> list[UUID]:
+    """Active agents whose login or display name is one of ``names``, in the order named."""
+    wanted = [folded(n) for n in names if n.strip()]
+    if not wanted:
+        return []
+    logins = {digest(LOGIN, n): i for i, n in enumerate(wanted)}
+    shown = {digest(NAME, n): i for i, n in enumerate(wanted)}
+    rows = tx.fetchall(
+        f"SELECT agent_id, login_digest, name_digest FROM {TABLE} WHERE active "
+        "AND (login_digest = ANY (%s) OR name_digest = ANY (%s)) ORDER BY agent_id",
+        (list(logins), list(shown)))
+    ranked = sorted(rows, key=lambda r: min(logins.get(r[1], len(wanted)), shown.get(r[2], len(wanted))))
+    return [UUID(str(row[0])) for row in ranked]
+
+
+def by_extension(tx: Tx, extensions: Iterable[str]) -> list[UUID]:
+    rows = tx.fetchall(f"SELECT agent_id FROM {TABLE} WHERE active AND extensions && %s "
+                       "ORDER BY agent_id", (list(extensions),))
+    return [UUID(str(row[0])) for row in rows]
+
+
+def by_login(tx: Tx, digest: IdentityDigest, login: str) -> list[UUID]:
+    rows = tx.fetchall(f"SELECT agent_id FROM {TABLE} WHERE active AND login_digest = %s "
+                       "ORDER BY agent_id", (digest(LOGIN, folded(login)),))
+    return [UUID(str(row[0])) for row in rows]
+
+
+def by_id(tx: Tx, agent_id: UUID) -> list[UUID]:
+    rows = tx.fetchall(f"SELECT agent_id FROM {TABLE} WHERE active AND agent_id = %s", (agent_id,))
+    return [UUID(str(row[0])) for row in rows]
+
+
+def available_in_team(tx: Tx, team: str) -> list[UUID]:
+    rows = tx.fetchall(f"SELECT agent_id FROM {TABLE} WHERE active AND team = %s "
+                       "AND presence = 'available' ORDER BY agent_id", (team,))
+    return [UUID(str(row[0])) for row in rows]

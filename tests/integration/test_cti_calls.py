@@ -1,0 +1,140 @@
+"""CTI calls on the domain: who a ring pops up for and with which caller match, repeated and
+out-of-order events, and the outcome of every hangup cause."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from adapters.services.stack import Endpoints
+from contact_center.settings import Settings
+from tests.integration.cti_requests import Rig, cti_rig
+from tests.integration.event_counts import stored_event_count
+
+
+@pytest.fixture
+def rig(pipeline_settings: Settings, services: Endpoints) -> Iterator[Rig]:
+    with cti_rig(pipeline_settings, services) as built:
+        yield built
+
+
+def event(kind: str, call_id: str, **fields: Any) -> dict[str, Any]:
+    return {"event": kind, "from": "493055571699", "to": "492214710300", "direction": "in",
+            "callId": call_id, **fields}
+
+
+def test_screen_pop_per_caller_match_and_agent_resolution(rig: Rig) -> None:
+    linus = rig.onboard("Linus Lee", "llee", "support", ("2001",), presence="available")
+    mary = rig.onboard("Mary Major", "mmajor", "support", ("2002",), presence="available")
+    rig.onboard("Grace Away", "gaway", "support", ("2003",), presence="away")
+    sam = rig.onboard("Sam Sales", "ssales", "sales", ("3001",), presence="available")
+    ada = rig.register("Ada", "+49 30 5557 1600")
+    flat_a, flat_b = rig.register("Flat A", "+49 221 4710334"), rig.register("Flat B", "0221 4710334")
+    support = tuple(sorted((linus, mary)))
+    calls = {"single": "493055571600", "multiple": "02214710334", "none": "49891234567",
+             "withheld": "anonymous"}
+    for match, caller in calls.items():
+        assert rig.send({**event("newCall", f"pop-{match}", queue="support"), "from": caller}) == {}
+    offers = {offer.match: offer for offer in rig.notifier.offers}
+    assert set(offers) == set(calls)
+    assert all(offer.agent_ids == support and offer.queue == "support" for offer in offers.values())
+    assert (offers["single"].customer_ids, offers["single"].caller) == ((ada,), "+493055571600")
+    assert set(offers["multiple"].customer_ids) == {flat_a, flat_b}
+    assert (offers["none"].customer_ids, offers["none"].caller) == ((), "+49891234567")
+    assert (offers["withheld"].customer_ids, offers["withheld"].caller) == ((), None)
+    assert rig.call("pop-single")["customer_id"] == str(ada)  # one match: linked at once
+    assert rig.call("pop-multiple")["customer_id"] is None  # several: the agent chooses
+    assert rig.call("pop-withheld")["from_address"] is None
+
+    # user names win, then answeringNumber (extension, login, id), then the queue's available agents.
+    rig.send(event("newCall", "named", user=["mmajor", "Linus  LEE"], answeringNumber="3001", queue="sales"))
+    rig.send(event("newCall", "by-extension", answeringNumber="2002", queue="sales"))
+    rig.send(event("newCall", "by-login", answeringNumber="LLee"))
+    rig.send(event("newCall", "by-id", answeringNumber=str(mary)))
+    rig.send(event("newCall", "by-queue", queue="sales"))
+    rig.send(event("newCall", "nobody", queue="billing"))
+    offered = {offer.call_id: offer.agent_ids for offer in rig.notifier.offers}
+    assert offered["named"] == (mary, linus)
+    assert (offered["by-extension"], offered["by-login"], offered["by-id"]) == ((mary,), (linus,), (mary,))
+    assert (offered["by-queue"], offered["nobody"]) == ((sam,), ())
+
+
+def test_repeated_events_store_and_notify_once(rig: Rig) -> None:
+    emma = rig.onboard("Emma Taylor", "emma", "support", ("1002",), presence="available")
+    before = stored_event_count(rig.container)
+    ring = event("newCall", "twice", user="Emma Taylor")
+    with ThreadPoolExecutor(4) as pool:  # a PBX retrying while the first request is in flight
+        replies = list(pool.map(lambda _: rig.send(ring), range(4)))
+    assert replies == [{}] * 4
+    rig.clock.advance(seconds=5)
+    for _ in range(2):
+        assert rig.send(event("answer", "twice", user="Emma Taylor")) == {}
+    rig.clock.advance(seconds=60)
+    for _ in range(2):
+        assert rig.send(event("hangup", "twice", cause="normalClearing")) == {}
+    call = rig.call("twice")
+    assert (call["version"], call["status"], call["wait_seconds"], call["talk_seconds"]) == (
+        3, "ended", 5.0, 60.0)
+    assert stored_event_count(rig.container) == before + 3
+    assert len(rig.notifier.offers) == len(rig.notifier.takes) == len(rig.notifier.ends) == 1
+    assert rig.notifier.ends[0].agent_ids == (emma,)
+
+
+def test_out_of_order_events_are_ignored_gracefully(rig: Rig) -> None:
+    emma = rig.onboard("Emma Taylor", "emma", "support", ("1002",), presence="available")
+    rig.send(event("newCall", "late-answer", user="emma"))
+    rig.clock.advance(seconds=8)
+    assert rig.send(event("hangup", "late-answer", cause="cancel")) == {}
+    assert rig.send(event("answer", "late-answer", user="emma")) == {}
+    call = rig.call("late-answer")
+    assert (call["status"], call["version"], call["wait_seconds"], call["agent_id"]) == (
+        "abandoned", 2, 8.0, None)
+    assert rig.notifier.takes == []
+    assert [e.outcome for e in rig.notifier.ends] == ["abandoned"]
+
+    assert rig.send(event("answer", "answer-first", user="emma")) == {}  # newCall lost in transit
+    rig.clock.advance(seconds=30)
+    assert rig.send(event("newCall", "answer-first", user="emma")) == {}
+    assert rig.send(event("hangup", "answer-first", cause="normalClearing")) == {}
+    early = rig.call("answer-first")
+    assert (early["status"], early["version"], early["agent_id"]) == ("ended", 3, str(emma))
+    assert (early["wait_seconds"], early["talk_seconds"]) == (0.0, 30.0)
+
+    assert rig.send(event("hangup", "hangup-first", cause="noAnswer")) == {}
+    assert rig.send(event("newCall", "hangup-first", user="emma")) == {}
+    assert rig.call("hangup-first")["status"] == "missed"
+    assert [offer.call_id for offer in rig.notifier.offers] == ["late-answer"]  # no pop for over calls
+
+
+OUTCOMES = {"normalClearing": "missed", "cancel": "abandoned", "noAnswer": "missed", "busy": "busy",
+            "congestion": "missed", "notFound": "missed", "forwarded": "forwarded", "": "missed"}
+
+
+def test_hangup_cause_outcomes(rig: Rig) -> None:
+    rig.onboard("Emma Taylor", "emma", "support", ("1002",))
+    for cause, unanswered in OUTCOMES.items():
+        hangup = {"cause": cause, "answeringNumber": "+4930901820"}  # where a forwarded call went
+        rig.send(event("newCall", f"rung-{cause}", user="emma"))
+        rig.send(event("hangup", f"rung-{cause}", **hangup))
+        rung = rig.call(f"rung-{cause}")
+        assert rung["status"] == unanswered, cause
+        assert rung["forwarded_to"] == ("+4930901820" if cause == "forwarded" else None)
+        rig.send(event("newCall", f"talked-{cause}", user="emma"))
+        rig.send(event("answer", f"talked-{cause}", user="emma"))
+        rig.send(event("hangup", f"talked-{cause}", **hangup))
+        assert rig.call(f"talked-{cause}")["status"] == "ended", cause
+
+
+def test_an_answer_naming_no_agent_is_422(rig: Rig) -> None:
+    rig.onboard("Emma Taylor", "emma", "support", ("1002",))
+    rig.send(event("newCall", "who"))  # offered to nobody
+    before = stored_event_count(rig.container)
+    problem = rig.send(event("answer", "who", user="Nobody Here"), status=422)
+    assert problem["field"] == "user"
+    assert (rig.call("who")["status"], stored_event_count(rig.container)) == ("ringing", before)
+    rig.send(event("newCall", "sole", user="Emma Taylor"))
+    assert rig.send(event("answer", "sole")) == {}  # offered to one agent: that one took it
+    assert rig.call("sole")["status"] == "answered"

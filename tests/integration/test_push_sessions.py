@@ -1,0 +1,131 @@
+"""A socket's session against real push tables: gaps in what the listener heard are filled
+from the window, a re-listening feed makes every session catch up, and a real feed whose
+PostgreSQL session is killed delivers what was published meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from uuid import uuid4
+
+import psycopg
+import pytest
+
+from adapters.push_feed import PostgresPushFeed
+from adapters.push_store import OutgoingFrame, PostgresPushStore, RoutedFrame
+from adapters.services.stack import Endpoints
+from contact_center.push_routing import PushRouter
+from contact_center.push_session import ClientGone
+
+Frame = dict[str, Any]
+
+
+class SilentFeed:
+    """A feed that listens and hears nothing: frames reach sessions only as the test hands them."""
+
+    async def run(self, deliver: Callable[[RoutedFrame], None], connected: Callable[[], None]) -> None:
+        connected()
+        await asyncio.Event().wait()
+
+
+class RecordingSocket:
+    def __init__(self) -> None:
+        self.frames: asyncio.Queue[Frame] = asyncio.Queue()
+        self.gone = asyncio.Event()
+        self.closed_with: tuple[int, str] | None = None
+
+    async def send_text(self, data: str) -> None:
+        if self.gone.is_set():
+            raise ClientGone()
+        self.frames.put_nowait(json.loads(data))
+
+    async def close(self, code: int, reason: str) -> None:
+        self.closed_with = (code, reason)
+        self.gone.set()
+
+    async def wait_closed(self) -> None:
+        await self.gone.wait()
+
+    async def next(self, kind: str | None = None) -> Frame:
+        while True:
+            frame = await asyncio.wait_for(self.frames.get(), 15)
+            if kind is None or frame["type"] == kind:
+                return frame
+
+
+@pytest.fixture
+def store(services: Endpoints, pg_schema: str) -> Iterator[PostgresPushStore]:
+    made = PostgresPushStore(services.database_url, pg_schema, window_frames=100, window_seconds=600)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+def frames(store: PostgresPushStore, agent: Any, n: int) -> list[RoutedFrame]:
+    return [store.append([OutgoingFrame(agent, "call_ended", {"n": k})])[0] for k in range(n)]
+
+
+def test_a_gap_is_filled_from_the_window_and_a_catch_up_fetches_the_rest(store: PostgresPushStore) -> None:
+    async def scenario() -> None:
+        router = PushRouter(store, SilentFeed(), queue_size=8, heartbeat_seconds=30)
+        agent, socket = uuid4(), RecordingSocket()
+        await router.start()
+        with router.session(agent) as session:
+            running = asyncio.create_task(session.run(socket, None, expires_at=1e12))
+            assert await socket.next() == {"type": "heartbeat", "last_seq": 0}
+            published = await asyncio.to_thread(frames, store, agent, 5)
+            router.hub.deliver(published[2])  # the listener heard only the third
+            assert [(await socket.next())["n"] for _ in range(3)] == [0, 1, 2]
+            router.hub.deliver(published[1])  # late and already sent: skipped
+            router.hub.catch_up()  # the listener re-connected: whatever it missed is fetched
+            assert [(await socket.next())["seq"] for _ in range(2)] == [4, 5]
+            socket.gone.set()
+            await running
+        assert router.hub.connected_agents() == 0
+        await router.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_socket_is_closed_when_its_token_expires(store: PostgresPushStore) -> None:
+    async def scenario() -> None:
+        router = PushRouter(store, SilentFeed(), queue_size=8, heartbeat_seconds=30)
+        socket = RecordingSocket()
+        await router.start()
+        with router.session(uuid4()) as session:
+            await asyncio.wait_for(session.run(socket, None, expires_at=time.time() + 0.5), 15)
+        assert socket.closed_with == (4401, "token expired")
+        await router.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_killed_feed_listens_again_and_nothing_is_lost(services: Endpoints, pg_schema: str,
+                                                         store: PostgresPushStore) -> None:
+    async def scenario() -> None:
+        feed = PostgresPushFeed(services.database_url, pg_schema, store, max_backoff=0.5)
+        router = PushRouter(store, feed, queue_size=8, heartbeat_seconds=30)
+        agent, socket = uuid4(), RecordingSocket()
+        await router.start()
+        with router.session(agent) as session:
+            running = asyncio.create_task(session.run(socket, None, expires_at=1e12))
+            await socket.next("heartbeat")
+            await asyncio.to_thread(kill_feed, services.database_url, feed.application_name)
+            await asyncio.to_thread(frames, store, agent, 3)  # while nobody listens, most likely
+            assert [(await socket.next("call_ended"))["seq"] for _ in range(3)] == [1, 2, 3]
+            socket.gone.set()
+            await running
+        await router.stop()
+
+    asyncio.run(scenario())
+
+
+def kill_feed(database_url: str, application_name: str) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        killed = conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE application_name = %s", (application_name,)).fetchone()
+    assert killed == (1,)
