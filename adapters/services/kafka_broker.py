@@ -185,7 +185,8 @@ class KafkaBroker:
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         result = subprocess.run(
             [java, "-cp", f"{self.libs}/*", "kafka.tools.StorageTool", "format", "--standalone",
-             "-t", cluster_id, "-c", str(self.home / "server.properties")],
+             f"--cluster-id={cluster_id}",  # "=": an id may start with "-"
+             "-c", str(self.home / "server.properties")],
             capture_output=True, text=True, check=False,
         )
         if result.returncode != 0:

@@ -36,7 +36,7 @@ from tests.event_log import (
 )
 
 DPO = {"Authorization": "Bearer dpo"}
-SECRETS = ("Lovelace", "5557", "example.org", "pacemaker", "Hopper")
+SECRETS = ("Lovelace", "+4930555716", "+4930555717", "030 5557", "example.org", "pacemaker", "Hopper")
 
 
 @pytest.fixture
