@@ -68,8 +68,7 @@ class GamificationProjection(Projection):
 
     def _by_kind(self) -> dict[str, Handler]:
         agent = {AGENT + "onboarded": self.onboarded,
-                 AGENT + "display_name_changed": lambda tx, e: self._agent(tx, e, display_name=e.data.get(
-                     "display_name")),
+                 AGENT + "display_name_changed": self.renamed,
                  AGENT + "team_changed": lambda tx, e: self._agent(tx, e, team=e.data.get("team")),
                  AGENT + "leaderboard_consent_granted": lambda tx, e: self._agent(tx, e, consent=True),
                  AGENT + "leaderboard_consent_withdrawn": lambda tx, e: self._agent(tx, e, consent=False),
@@ -87,6 +86,9 @@ class GamificationProjection(Projection):
                    "ON CONFLICT (agent_id) DO UPDATE SET display_name = EXCLUDED.display_name, "
                    "team = EXCLUDED.team",
                    (event.aggregate_id, event.data.get("display_name"), event.data.get("team")))
+
+    def renamed(self, tx: Tx, event: ProjectedEvent) -> None:
+        self._agent(tx, event, display_name=event.data.get("display_name"))
 
     def _agent(self, tx: Tx, event: ProjectedEvent, **values: object) -> None:
         assignments = ", ".join(f"{column} = %s" for column in values)

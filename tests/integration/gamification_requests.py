@@ -22,6 +22,8 @@ class Desk:
         self.client = client
         self.container = container
         self.clock = clock
+        # The first wait includes the consumer groups joining, slow on a busy machine.
+        container.consistency.timeout = max(container.consistency.timeout, 60.0)
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> str:
         response = self.client.post(path, json=body)

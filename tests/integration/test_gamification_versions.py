@@ -120,7 +120,7 @@ def test_point_history_past_retention_is_pruned(pipeline_settings: Settings, ser
 
 
 def test_gamification_commands(settings_for_test: Settings, services: Endpoints,
-                               monkeypatch: pytest.MonkeyPatch) -> None:
+                               monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name, value in {"DATABASE_URL": services.database_url,
                         "KAFKA_BOOTSTRAP_SERVERS": services.kafka_bootstrap_servers,
                         "SWITCHBOARD_DB_SCHEMA": settings_for_test.db_schema,
@@ -143,3 +143,10 @@ def test_gamification_commands(settings_for_test: Settings, services: Endpoints,
     refused = runner.invoke(app, ["gamification", "status"])
     assert refused.exit_code == 1
     assert "no/such/rules.toml" in refused.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text('version = 2\n[[rules]]\nid = "x"\nevent = "call_ended"\npoints = "ten"\n')
+    monkeypatch.setenv("SWITCHBOARD_GAMIFICATION_RULES", str(bad))
+    invalid = runner.invoke(app, ["gamification", "status"])
+    assert invalid.exit_code == 1
+    reason = "bad.toml:5: rules[0].points: expected a whole number, got 'ten'"
+    assert reason in "".join(invalid.output.split("\n"))

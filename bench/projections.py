@@ -1,0 +1,206 @@
+"""Read models: projection lag at 1,000 events/s, rebuild rate from offset 0, caller-ID lookup latency.
+
+    .venv/bin/python -m bench.projections [--events N] [--customers M]
+
+PostgreSQL and Kafka are embedded in a temporary directory unless ``DATABASE_URL`` /
+``KAFKA_BOOTSTRAP_SERVERS`` are set. One run measures, in order:
+
+1. lag (:mod:`bench.projection_lag`): events written at a paced 1,000/s for 20 s, the relay
+   and the projection host running in this process; per event, commit → applied by the
+   identity lookup and by the caller history;
+2. rebuild (:mod:`bench.projection_rebuild`): ``--events`` more written and published, then
+   a fresh worker per read model drains the topic from offset 0, next to a plain consumer;
+3. lookup (:mod:`bench.lookup_load`): ``--customers`` digest rows seeded into the identity
+   lookup, then 5,000 ``LookupService.lookup`` calls.
+
+The table is printed and appended to ``docs/BENCHMARKS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import psycopg
+from psycopg import sql
+from pydantic import SecretStr
+
+from adapters.services.stack import Endpoints, LocalStack
+from bench.lookup_load import LOOKUPS, LookupResult, measure_lookups
+from bench.projection_lag import (
+    CALLERS_PER_SAVE,
+    DRAIN_WAIT,
+    RATE,
+    SECONDS,
+    WRITERS,
+    LagResult,
+    measure_lag,
+)
+from bench.projection_rebuild import (
+    REBUILT,
+    Drain,
+    drop_rebuild_schema,
+    prewrite,
+    raw_read,
+    rebuild,
+    topic_size,
+)
+from bench.relay import append_to_benchmarks
+from contact_center.bootstrap import bootstrap
+from contact_center.master_key import generate_master_key
+from contact_center.settings import Settings
+
+EVENTS, CUSTOMERS = 200_000, 1_000_000
+REBUILD_CAP = 30.0  # seconds per drain, so a slow rebuild cannot stretch the run without bound
+LAG_GOAL, REBUILD_GOAL, LOOKUP_GOAL = 0.250, 20_000.0, 0.005
+COMMAND = ".venv/bin/python -m bench.projections"
+
+
+@dataclass(frozen=True)
+class Results:
+    lag: LagResult
+    written: int
+    write_rate: float
+    raw: Drain
+    rebuilt: dict[str, Drain]
+    lookups: LookupResult
+
+
+def progress(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def run(endpoints: Endpoints, workdir: Path, events: int, customers: int) -> Results:
+    schema = f"bench_{uuid4().hex[:10]}"
+    with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    settings = Settings(database_url=endpoints.database_url,
+                        kafka_bootstrap_servers=endpoints.kafka_bootstrap_servers, db_schema=schema,
+                        topic_prefix=schema, master_key=SecretStr(generate_master_key()),
+                        data_dir=workdir)
+    container = bootstrap(settings, endpoints)
+    topic, servers = f"{schema}.events", endpoints.kafka_bootstrap_servers
+    try:
+        progress(f"lag: {RATE:,} events/s for {SECONDS:.0f} s")
+        lag = measure_lag(container)
+        container.projections.stop()  # the backlog is for the fresh workers alone
+        progress(f"rebuild: writing {events:,} events")
+        written, write_rate = prewrite(container, events, workdir / "relay.log")
+        total = topic_size(servers, topic)
+        progress(f"rebuild: {total:,} records on the topic; plain consumer")
+        raw = raw_read(servers, topic, total, REBUILD_CAP)
+        rebuilt = {}
+        for name in REBUILT:
+            progress(f"rebuild: {name}")
+            rebuilt[name] = rebuild(container, name, total, REBUILD_CAP)
+        progress(f"lookup: seeding {customers:,} customers")
+        lookups = measure_lookups(container, customers)
+    finally:
+        container.close()
+        drop_rebuild_schema(container)
+        with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+    return Results(lag, written, write_rate, raw, rebuilt, lookups)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def met(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def drained(drain: Drain, unit: str) -> str:
+    how = (f"{drain.records:,} in {drain.seconds:.1f} s" if drain.finished else
+           f"stopped after {drain.seconds:.0f} s at {drain.records:,} of {drain.total:,}")
+    return f"{drain.rate:,.0f} {unit} ({how})"
+
+
+def table(results: Results) -> str:
+    rows: list[tuple[str, str, str, str]] = []
+    for name, label in (("identity_lookup_v1", "identity lookup"), ("caller_history_v1", "caller history")):
+        p50, p99, worst = results.lag.percentiles[name]
+        left = results.lag.unapplied[name]
+        at_least = "≥ " if left else ""  # unapplied events count with their lag so far
+        note = f"; {left:,} not applied {DRAIN_WAIT:.0f} s after the last write" if left else ""
+        rows += [(f"lag commit → applied, {label}, p50", at_least + ms(p50), "–", "–"),
+                 (f"lag commit → applied, {label}, p99 (max {at_least}{ms(worst)}{note})",
+                  at_least + ms(p99), f"≤ {LAG_GOAL * 1000:.0f} ms", met(p99 <= LAG_GOAL))]
+    rows.append((f"paced write rate (target {RATE:,} events/s)",
+                 f"{results.lag.rate:,.0f} events/s ({results.lag.events:,} events)", "–", "–"))
+    for name, label in (("identity_lookup_v1", "identity lookup"), ("caller_history_v1", "caller history")):
+        drain = results.rebuilt[name]
+        rows.append((f"rebuild from offset 0, {label} (fresh worker, cold key cache)",
+                     drained(drain, "events/s"), f"≥ {REBUILD_GOAL:,.0f} events/s",
+                     met(drain.rate >= REBUILD_GOAL)))
+    rows.append(("plain kafka-python consumer, same topic from offset 0, no processing",
+                 drained(results.raw, "records/s"), "–", "–"))
+    looked = results.lookups
+    rows += [("`LookupService.lookup(phone=…)`, p50", ms(looked.all[0]), "–", "–"),
+             ("`LookupService.lookup(phone=…)`, p99", ms(looked.all[1]), f"≤ {LOOKUP_GOAL * 1000:.0f} ms",
+              met(looked.all[1] <= LOOKUP_GOAL)),
+             ("lookup p99: seeded numbers / unknown numbers",
+              f"{ms(looked.hits[1])} / {ms(looked.misses[1])}", "–", "–")]
+    return "\n".join(["| measure | value | goal | met? |", "|---|---:|---:|:---:|",
+                      *(f"| {m} | {v} | {g} | {ok} |" for m, v, g, ok in rows)])
+
+
+def report(results: Results, args: argparse.Namespace, elapsed: float, load: float) -> str:
+    settings = Settings()
+    configured = os.environ.get("DATABASE_URL") or os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    where = "configured services" if configured else (
+        f"embedded PostgreSQL (fsync on) and Kafka {settings.kafka_version} (one broker)")
+    command = " ".join([COMMAND, *sys.argv[1:]])
+    return (
+        f"## Projections — {datetime.now(UTC):%Y-%m-%d}\n\n"
+        f"{len(os.sched_getaffinity(0))} CPUs (nproc), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()}, load average {load:.1f} at the start and "
+        f"{os.getloadavg()[0]:.1f} at the end; {where}, everything on this machine; "
+        f"{settings.event_partitions} partitions, personal fields encrypted. "
+        f"Sizes: **lag** {SECONDS:.0f} s paced at {RATE:,} events/s ({WRITERS} writers, "
+        f"{CALLERS_PER_SAVE * 10} events per save; relay and all six projection workers in the "
+        f"writers' process); **rebuild** {args.events:,} events pre-written "
+        f"({results.write_rate:,.0f} events/s written and published), the topic then holding "
+        f"{results.raw.total:,} records, each drain capped at {REBUILD_CAP:.0f} s (fresh group, "
+        f"tables in a separate schema); **lookup** {args.customers:,} customers' digest rows "
+        f"COPYed into `identity_lookup_v1` (seeding bypasses the pipeline to keep the run short, "
+        f"{results.lookups.seed_seconds:.0f} s incl. ANALYZE; the timed path is the real "
+        f"`LookupService.lookup`), {LOOKUPS:,} lookups, half of seeded numbers, half of unknown "
+        f"ones. Command: `{command}` ({elapsed:.0f} s).\n\n{table(results)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench.projections", description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=EVENTS,
+                        help=f"events pre-written for the rebuild (default {EVENTS:,}; the goal is "
+                             "stated over 1,000,000)")
+    parser.add_argument("--customers", type=int, default=CUSTOMERS,
+                        help=f"customers seeded into the identity lookup (default {CUSTOMERS:,})")
+    args = parser.parse_args()
+    began, load = time.monotonic(), os.getloadavg()[0]
+    settings = Settings()
+    with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as tmp:
+        stack = LocalStack(cache_dir=settings.cache_dir, data_dir=Path(tmp),
+                           kafka_version=settings.kafka_version,
+                           database_url=os.environ.get("DATABASE_URL"),
+                           kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
+        try:
+            results = run(stack.up(), Path(tmp), args.events, args.customers)
+        finally:
+            stack.down()
+    text = report(results, args, time.monotonic() - began, load)
+    print(text)
+    append_to_benchmarks(text)
+
+
+if __name__ == "__main__":
+    main()
