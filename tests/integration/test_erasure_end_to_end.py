@@ -111,6 +111,11 @@ def test_erasure_leaves_no_personal_data_anywhere(
     timeline = client.get(f"/api/v1/customers/{customer}/timeline", params={"min_position": erased})
     assert timeline.status_code == 200
     assert not [s for s in SECRETS if s in timeline.text]
+    for read in (f"/api/v1/customers/{customer}/card", "/api/v1/cases", "/api/v1/lookup"):
+        params: dict[str, Any] = {"min_position": erased}
+        if read.endswith("lookup"):
+            params["phone"] = PHONE
+        assert client.get(read, params=params).status_code == 200, read  # every read model caught up
     assert not [s for s in SECRETS if s in projection_dump(container)]  # purged live
 
     for name in ("caller_history", "screen_pop_card", "identity_lookup", "cases_sla"):
