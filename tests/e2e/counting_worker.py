@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from adapters.projected_events import EventDecoder
 from adapters.projection_runner import ProjectionRunner
+from contact_center.projection_host import ProjectionHost
 from projections.base import Handler, ProjectedEvent, Projection, Tx
 
 
@@ -32,14 +33,20 @@ class CountingProjection(Projection):
 
 
 def main() -> None:
-    runner = ProjectionRunner(
-        CountingProjection(), database_url=os.environ["DATABASE_URL"],
-        schema=os.environ["SWITCHBOARD_DB_SCHEMA"],
-        bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"],
-        topic=f"{os.environ['SWITCHBOARD_TOPIC_PREFIX']}.events", decoder=EventDecoder(None),
-        group_prefix=os.environ["SWITCHBOARD_TOPIC_PREFIX"])
+    def open_runner(projection: Projection) -> ProjectionRunner:
+        return ProjectionRunner(
+            projection, database_url=os.environ["DATABASE_URL"],
+            schema=os.environ["SWITCHBOARD_DB_SCHEMA"],
+            bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"],
+            topic=f"{os.environ['SWITCHBOARD_TOPIC_PREFIX']}.events", decoder=EventDecoder(None),
+            group_prefix=os.environ["SWITCHBOARD_TOPIC_PREFIX"])
+
+    # The same host `switchboard projections run` uses: a worker that starts while the broker
+    # is down keeps retrying instead of dying.
+    host = ProjectionHost([CountingProjection()], open_runner, retry_seconds=0.5)
+    host.start()
     print("worker ready", flush=True)
-    runner.run(threading.Event())
+    threading.Event().wait()
 
 
 if __name__ == "__main__":
