@@ -28,7 +28,7 @@ SECONDS = 20.0
 WRITERS = 4  # paced writer threads, each at RATE / WRITERS
 CALLERS_PER_SAVE = 2  # 20 events per transaction
 WATCHED = ("identity_lookup_v1", "caller_history_v1")
-DRAIN_WAIT = 45.0  # after the last write; events still unapplied then count with their lag so far
+DRAIN_WAIT = 30.0  # after the last write; events still unapplied then count with their lag so far
 
 
 @dataclass(frozen=True)
