@@ -5,22 +5,19 @@ from __future__ import annotations
 import getpass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 from uuid import UUID
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from adapters.services.processes import ServiceError
 from contact_center.access_log import AuditRead
 from contact_center.audit_export import ExportScope
-from contact_center.bootstrap import Container, bootstrap
+from contact_center.bootstrap import Container
+from contact_center.cli_support import console, fail, open_container
 from contact_center.errors import NotFound
-from contact_center.settings import Settings
 
 audit = typer.Typer(help="Audit: tamper evidence and exports of the event store.", no_args_is_help=True)
-console = Console()
 
 
 @audit.command("verify")
@@ -28,7 +25,7 @@ def verify(
     checkpoint: Annotated[bool, typer.Option(help="sign a checkpoint at the head when clean")] = False,
 ) -> None:
     """Walk both hash chains and report the first broken link (exit code 1), in bounded memory."""
-    container = _container()
+    container = open_container()
     verifier = container.chain_verifier
     try:
         columns = (TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -62,7 +59,7 @@ def export(
     The export is recorded in the access log first."""
     if (customer is None) == (start is None and end is None) or (start is None) != (end is None):
         raise typer.BadParameter("pass either --customer, or both --from and --to")
-    container = _container()
+    container = open_container()
     try:
         scope = _scope(container, customer, start, end, decrypted)
         reader = viewer or f"cli:{getpass.getuser()}"
@@ -73,7 +70,7 @@ def export(
                 out.write(line)
                 count += 1
     except (NotFound, ValueError) as error:
-        _fail(error)
+        fail(error)
     finally:
         container.close()
     console.print(f"exported {count} events to {output}", highlight=False)
@@ -89,13 +86,3 @@ def _scope(container: Container, customer: UUID | None, start: str | None, end: 
                                             decrypted)
 
 
-def _container() -> Container:
-    try:
-        return bootstrap(Settings())
-    except ServiceError as error:
-        _fail(error)
-
-
-def _fail(error: Exception) -> NoReturn:
-    console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1) from error

@@ -5,24 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from adapters.cti_store import IntegrationExists
-from adapters.services.processes import ServiceError
-from contact_center.bootstrap import Container, bootstrap
-from contact_center.settings import Settings
+from contact_center.cli_support import console, open_container
 from domain.errors import InvalidValue
 
 cti = typer.Typer(help="CTI integrations: telephony systems posting call events.", no_args_is_help=True)
-console = Console()
 
-
-def _container() -> Container:
-    try:
-        return bootstrap(Settings())
-    except ServiceError as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from error
 
 
 @cti.command("add-integration")
@@ -37,7 +26,7 @@ def add_integration(
              "first match wins, '*=NUMBER' is the default")] = None,
 ) -> None:
     """Add an integration and print its webhook token: shown once, stored only as a hash."""
-    container = _container()
+    container = open_container()
     try:
         token = container.cti.integrations.add(name, block or (), caller_id_rule or ())
     except (InvalidValue, IntegrationExists) as error:
@@ -55,7 +44,7 @@ def add_integration(
 @cti.command("list")
 def list_integrations() -> None:
     """The configured integrations' names."""
-    container = _container()
+    container = open_container()
     try:
         names = container.cti.integrations.names()
     finally:

@@ -10,30 +10,19 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from adapters.services.processes import ServiceError
-from contact_center.bootstrap import Container, bootstrap
-from contact_center.settings import Settings
+from contact_center.cli_support import console, open_container
 
 gamification = typer.Typer(help="Points, badges and leaderboards.", no_args_is_help=True)
-console = Console()
 
-
-def _container() -> Container:
-    try:
-        return bootstrap(Settings())
-    except ServiceError as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from error
 
 
 @gamification.command("prune")
 def prune(dry_run: Annotated[bool, typer.Option("--dry-run", help="only count")] = False) -> None:
     """Drop per-agent point history older than SWITCHBOARD_GAMIFICATION_RETENTION_DAYS from
     every version's read model (the events stay for audit). Idempotent."""
-    container = _container()
+    container = open_container()
     try:
         reports = container.leaderboards.prune(dry_run=dry_run)
     finally:
@@ -51,7 +40,7 @@ def prune(dry_run: Annotated[bool, typer.Option("--dry-run", help="only count")]
 @gamification.command("status")
 def status() -> None:
     """Every rules version built in this schema, its lag, and the one the API serves."""
-    container = _container()
+    container = open_container()
     try:
         versions = container.leaderboards.versions.status()
     finally:

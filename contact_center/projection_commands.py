@@ -9,31 +9,20 @@ from types import FrameType
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from adapters.projection_runner import lag_report
-from adapters.services.processes import ServiceError
-from contact_center.bootstrap import Container, bootstrap
-from contact_center.settings import Settings
+from contact_center.cli_support import console, open_container
 
 projections = typer.Typer(help="Read models built from the Kafka event log.", no_args_is_help=True)
-console = Console()
 
-
-def _container() -> Container:
-    try:
-        return bootstrap(Settings())
-    except ServiceError as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from error
 
 
 @projections.command("run")
 def run() -> None:
     """Run every projection until SIGTERM or Ctrl-C; each resumes from its stored offsets."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    container = _container()
+    container = open_container()
     stop = threading.Event()
 
     def request_stop(signum: int, _: FrameType | None) -> None:
@@ -54,7 +43,7 @@ def run() -> None:
 @projections.command("rebuild")
 def rebuild(name: Annotated[str, typer.Argument(help="projection name, e.g. caller_history")]) -> None:
     """Drop one projection's tables and offsets; the running workers replay it from offset 0."""
-    container = _container()
+    container = open_container()
     try:
         container.projections.rebuild(name)
     except KeyError as error:
@@ -68,7 +57,7 @@ def rebuild(name: Annotated[str, typer.Argument(help="projection name, e.g. call
 @projections.command("status")
 def status() -> None:
     """Each projection's lag: records on Kafka it has not applied yet."""
-    container = _container()
+    container = open_container()
     try:
         lags = lag_report(container.endpoints.kafka_bootstrap_servers,
                           f"{container.settings.topic_prefix}.events", container.endpoints.database_url,
