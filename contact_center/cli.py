@@ -125,7 +125,7 @@ def retention_run(dry_run: Annotated[bool, typer.Option("--dry-run", help="only 
 
 @app.command()
 def serve(host: str | None = None, port: int | None = None) -> None:
-    """Run the HTTP API (and, by default, the event relay) against running services."""
+    """Run the HTTP API (and, by default, the event relay and projections) against running services."""
     import uvicorn
 
     from api.app import create_app
