@@ -75,8 +75,9 @@ def chain_new_events(curs: Cursor[DictRow], schema: str, events: Sequence[Stored
         global_prev = aggregate_last[originator] = digest
     curs.execute(
         SQL("INSERT INTO {0}.{1} (notification_id, originator_id, originator_version, hash, "
-            "global_prev, aggregate_prev) SELECT * FROM unnest(%s::bigint[], %s::uuid[], "
-            "%s::bigint[], %s::bytea[], %s::bytea[], %s::bytea[]) RETURNING notification_id"
+            "global_prev, aggregate_prev) SELECT * FROM unnest(%b::bigint[], %b::uuid[], "
+            "%b::bigint[], %b::bytea[], %b::bytea[], %b::bytea[]) RETURNING notification_id"
             ).format(*table),
         tuple(list(column) for column in zip(*rows, strict=True)))
+    # Binary parameters (%b): in text every hash would be hex-escaped inside an array literal.
     curs.fetchall()  # surfaces a conflict here, inside the recorder's error handling
