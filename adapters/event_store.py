@@ -95,6 +95,17 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
         ).format(schema=Identifier(datastore.schema), table=Identifier(self.events_table_name),
                  event_type=Identifier(self.stored_event_type_name))
 
+    def create_table(self) -> None:
+        """Create the tables with a lock held, so processes starting together (an API, a relay
+        and its standby) do not race on PostgreSQL's catalog ("tuple concurrently updated")."""
+        key = f"{self.datastore.schema}.ddl"
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
+            try:
+                super().create_table()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
