@@ -29,8 +29,18 @@ class EventDecoder:
         self.keys = keys
         self.transcoder = value_transcoder()
 
+    def decode_many(self, values: list[bytes]) -> list[ProjectedEvent]:
+        """Decode a poll's records, fetching every data key they need in one query."""
+        records: list[dict[str, Any]] = [json.loads(value) for value in values]
+        if self.keys is not None:
+            self.keys.preload(UUID(field["subject"]) for record in records
+                              for field in (record.get("data") or {}).values() if is_envelope(field))
+        return [self._event(record) for record in records]
+
     def decode(self, value: bytes) -> ProjectedEvent:
-        record: dict[str, Any] = json.loads(value)
+        return self._event(json.loads(value))
+
+    def _event(self, record: dict[str, Any]) -> ProjectedEvent:
         aggregate, _, version_text = str(record["id"]).rpartition(":")
         aggregate_id, version = UUID(aggregate), int(version_text)
         data = dict(record.get("data") or {})

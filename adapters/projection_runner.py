@@ -94,8 +94,7 @@ class ProjectionRunner:
                 if self.tables.generation() != self.generation:
                     raise _Rebuilt  # rolls the batch back: it belongs to the old tables
                 for tp, records in batches.items():
-                    for record in records:
-                        event = self.decoder.decode(record.value)
+                    for event in self.decoder.decode_many([record.value for record in records]):
                         if self.tables.claim(event.id, event.sequence):
                             self.projection.apply(tx, event)
                             applied += 1
