@@ -25,6 +25,7 @@ from adapters.push_feed import PostgresPushFeed
 from adapters.push_store import PostgresPushStore
 from adapters.read_store import ReadStore
 from adapters.relay_store import PostgresRelayStore
+from adapters.scratch_tables import ScratchTables
 from adapters.services.processes import ServiceError
 from adapters.services.stack import Endpoints, LocalStack
 from contact_center.access_log import AccessLogService
@@ -34,6 +35,7 @@ from contact_center.agents import AgentService
 from contact_center.application import SwitchboardApplication
 from contact_center.audit_export import AuditExport
 from contact_center.audit_history import AuditHistory
+from contact_center.audit_leaderboards import LeaderboardReplay
 from contact_center.audit_replay import AuditReplay
 from contact_center.audit_services import AuditServices
 from contact_center.call_notifications import CallNotifier
@@ -49,6 +51,7 @@ from contact_center.customers import CustomerService
 from contact_center.data_protection import DataProtectionService
 from contact_center.gamification import gamification_projection, leaderboard_service
 from contact_center.interactions import InteractionService
+from contact_center.leaderboard_views import AgentAliases
 from contact_center.leaderboards import LeaderboardService
 from contact_center.lookup import LookupService
 from contact_center.master_key import load_keyring
@@ -162,6 +165,8 @@ def bootstrap(
     screen_pop = ScreenPopService(read_store, consistency, clock)
     push = push_router(settings, endpoints)
     notifier = notifier or AgentPushNotifier(push, CallerCards(read_store, screen_pop))
+    leaderboards = leaderboard_service(settings, endpoints, read_store, consistency, clock,
+                                       derived_key(keys, b"gamification-alias"))
     probes: list[DependencyProbe] = [
         PostgresProbe(endpoints.database_url),
         KafkaProbe(endpoints.kafka_bootstrap_servers),
@@ -185,7 +190,7 @@ def bootstrap(
         history=CallerHistoryService(read_store, consistency),
         chain_verifier=ChainVerifier(endpoints.database_url, settings.db_schema,
                                      derived_key(keys, b"audit-checkpoint")),
-        audit=audit_services(settings, app, runner, clock),
+        audit=audit_services(settings, endpoints, app, runner, clock, keys, leaderboards.aliases),
         screen_pop=screen_pop,
         case_queries=CaseQueryService(read_store, consistency, clock),
         notifier=notifier,
@@ -193,8 +198,7 @@ def bootstrap(
                         notifier),
         push=push,
         agent_tokens=agent_token_service(settings, keys, clock, AgentService(runner, clock)),
-        leaderboards=leaderboard_service(settings, endpoints, read_store, consistency, clock,
-                                         derived_key(keys, b"gamification-alias")),
+        leaderboards=leaderboards,
         probes=probes,
     )
 
@@ -225,12 +229,17 @@ def cti_service(settings: Settings, endpoints: Endpoints, runner: CommandRunner,
                       store, settings.default_region, notifier)
 
 
-def audit_services(settings: Settings, app: SwitchboardApplication, runner: CommandRunner,
-                   clock: Clock) -> AuditServices:
+def audit_services(settings: Settings, endpoints: Endpoints, app: SwitchboardApplication,
+                   runner: CommandRunner, clock: Clock, keys: DataKeyStore,
+                   aliases: AgentAliases) -> AuditServices:
     replay = AuditReplay(app)
     history = AuditHistory(replay)
+    envelope = CloudEventsEnvelope(app.mapper.transcoder, source=settings.event_source)
+    boards = LeaderboardReplay(replay.recorder, envelope, EventDecoder(keys),
+                               gamification_projection(settings, clock), aliases,
+                               ScratchTables(endpoints.database_url))
     return AuditServices(AccessLogService(runner, clock), replay, history,
-                         AuditExport(history, settings.event_source))
+                         AuditExport(history, settings.event_source), boards)
 
 
 def derived_key(keys: DataKeyStore, purpose: bytes) -> bytes:

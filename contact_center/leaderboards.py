@@ -115,12 +115,8 @@ class LeaderboardService:
         window = span(period, at or self.clock.now(), ZoneInfo(board.version.time_zone))
         with self.reads.reading() as tx:
             rows = q.standings(tx, board.version.tables, window.first, window.end, window.ends_at)
-        shown = [(self._shown(viewer, r), r) for r in rows if team is None or r.team == team]
-        shown.sort(key=lambda s: (-s[1].points, s[0][1].casefold(), str(s[1].agent_id)))
-        ranks = competition_ranks([r.points for _, r in shown])
-        agents = [BoardRow(rank, agent_id, alias, name, r.team, r.points, r.badges)
-                  for rank, ((agent_id, name, alias), r) in zip(ranks, shown, strict=True)]
-        return Leaderboard(board, window, agents, self._teams(rows, team))
+        agents, teams = ranked(rows, team, viewer, self.aliases)
+        return Leaderboard(board, window, agents, teams)
 
     def explain(self, agent_id: UUID, period: Period, *, at: datetime | None = None,
                 viewer: Viewer = PUBLIC, min_position: int | None = None) -> Explanation:
@@ -172,16 +168,6 @@ class LeaderboardService:
         self.consistency.require(board.version.name, min_position)
         return board
 
-    def _shown(self, viewer: Viewer, row: q.Standing) -> tuple[UUID | None, str, str | None]:
-        """(id or None, name shown, alias or None) of one agent for this viewer."""
-        if viewer.sees_name_of(row.agent_id, row.consent) and row.display_name is not None:
-            return row.agent_id, row.display_name, None
-        if viewer.sees_name_of(row.agent_id, row.consent):
-            alias = self.aliases(row.agent_id)  # a name the projection could not read
-            return row.agent_id, alias, alias
-        alias = self.aliases(row.agent_id)
-        return None, alias, alias
-
     def _require_visible(self, tx: Tx, board: ServedBoard, agent_id: UUID, viewer: Viewer) -> None:
         entry = q.agent(tx, board.version.tables, agent_id)
         if entry is None:
@@ -190,14 +176,36 @@ class LeaderboardService:
             raise NotVisible("this agent has not consented to appear on leaderboards: only they "
                              "and admins may see their points and badges")
 
-    @staticmethod
-    def _teams(rows: list[q.Standing], team: str | None) -> list[TeamRow]:
-        totals: dict[str, tuple[int, int]] = {}
-        for row in rows:
-            if row.team is not None and (team is None or row.team == team):
-                points, agents = totals.get(row.team, (0, 0))
-                totals[row.team] = (points + row.points, agents + 1)
-        ordered = sorted(totals.items(), key=lambda item: (-item[1][0], item[0].casefold(), item[0]))
-        ranks = competition_ranks([points for _, (points, _) in ordered])
-        return [TeamRow(rank, name, points, agents)
-                for rank, (name, (points, agents)) in zip(ranks, ordered, strict=True)]
+
+def ranked(rows: list[q.Standing], team: str | None, viewer: Viewer,
+           aliases: AgentAliases) -> tuple[list[BoardRow], list[TeamRow]]:
+    """The agents (of ``team``, or all) ranked by points as ``viewer`` sees them, and the teams."""
+    shown = [(_shown(viewer, r, aliases), r) for r in rows if team is None or r.team == team]
+    shown.sort(key=lambda s: (-s[1].points, s[0][1].casefold(), str(s[1].agent_id)))
+    ranks = competition_ranks([r.points for _, r in shown])
+    agents = [BoardRow(rank, agent_id, alias, name, r.team, r.points, r.badges)
+              for rank, ((agent_id, name, alias), r) in zip(ranks, shown, strict=True)]
+    return agents, _teams(rows, team)
+
+
+def _shown(viewer: Viewer, row: q.Standing, aliases: AgentAliases) -> tuple[UUID | None, str, str | None]:
+    """(id or None, name shown, alias or None) of one agent for this viewer."""
+    if viewer.sees_name_of(row.agent_id, row.consent) and row.display_name is not None:
+        return row.agent_id, row.display_name, None
+    if viewer.sees_name_of(row.agent_id, row.consent):
+        alias = aliases(row.agent_id)  # a name the projection could not read
+        return row.agent_id, alias, alias
+    alias = aliases(row.agent_id)
+    return None, alias, alias
+
+
+def _teams(rows: list[q.Standing], team: str | None) -> list[TeamRow]:
+    totals: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        if row.team is not None and (team is None or row.team == team):
+            points, agents = totals.get(row.team, (0, 0))
+            totals[row.team] = (points + row.points, agents + 1)
+    ordered = sorted(totals.items(), key=lambda item: (-item[1][0], item[0].casefold(), item[0]))
+    ranks = competition_ranks([points for _, (points, _) in ordered])
+    return [TeamRow(rank, name, points, agents)
+            for rank, (name, (points, agents)) in zip(ranks, ordered, strict=True)]

@@ -44,10 +44,13 @@ class GamificationProjection(Projection):
     version = 1
 
     def __init__(self, rules: Rules, rules_text: str, time_zone: str, retention_days: int,
-                 now: Callable[[], datetime]) -> None:
+                 now: Callable[[], datetime], table_prefix: str | None = None) -> None:
         self.rules = rules
+        self.rules_text, self.time_zone, self.retention_days = rules_text, time_zone, retention_days
         self.zone = ZoneInfo(time_zone)
-        self.t = GamificationTables(self.full_name)
+        # Another prefix applies the same rules into other tables: an audit replay's scratch
+        # tables, whose agent locks must not wait on the live workers'.
+        self.t = GamificationTables(table_prefix or self.full_name)
         self.tables = self.t.ddl(rules.version, rules.fingerprint(time_zone), time_zone, rules_text)
         self.table_names = self.t.names
         self.retention = timedelta(days=retention_days)
@@ -58,6 +61,11 @@ class GamificationProjection(Projection):
     @property
     def full_name(self) -> str:
         return f"{self.name}_r{self.rules.version}_v{self.version}"
+
+    def beside(self, table_prefix: str) -> GamificationProjection:
+        """The same rules and time zone, applied into the tables ``<table_prefix>_*``."""
+        return GamificationProjection(self.rules, self.rules_text, self.time_zone, self.retention_days,
+                                      self.now, table_prefix)
 
     def keep_from(self) -> date:
         """The first local day whose point rows are kept (retention)."""

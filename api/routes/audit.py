@@ -1,5 +1,6 @@
-"""Audit reads (auditor token only): aggregates as of a point in time, a customer's history
-with what each event changed, JSON Lines exports, and the access log of a subject.
+"""Audit reads (auditor token only): aggregates and leaderboards as of a point in time, a
+customer's history with what each event changed, JSON Lines exports, and the access log of a
+subject.
 
 Every read is recorded in the access log before it is answered; when that record cannot be
 stored, the read fails and nothing is returned.
@@ -22,6 +23,7 @@ from api.routes.agents import agent_public
 from api.routes.cases import case_public
 from api.routes.customers import customer_public
 from api.routes.interactions import interaction_public
+from api.routes.leaderboards import leaderboard_out
 from api.schemas.audit import (
     AccessLogEntryOut,
     AccessLogOut,
@@ -31,12 +33,14 @@ from api.schemas.audit import (
     HistoryEntryOut,
     HistoryPageOut,
     InteractionAsOf,
+    LeaderboardAsOf,
 )
 from contact_center.access_log import AuditRead
 from contact_center.audit_history import MAX_PAGE
 from contact_center.audit_replay import PointInTime, Replayed
 from contact_center.audit_services import AuditServices
 from contact_center.bootstrap import Container
+from contact_center.leaderboard_views import Period
 from domain.agent import Agent
 from domain.case import Case
 from domain.customer import Customer
@@ -102,6 +106,22 @@ def interaction_as_of(interaction_id: UUID, at: At, viewer: Viewer, audit: Audit
     found = replayed(audit, viewer, Interaction, interaction_id, at)
     public = interaction_public(found.aggregate).model_dump()
     return InteractionAsOf.model_validate({**public, "as_of": found.as_of})
+
+
+@router.get("/leaderboards", response_model=LeaderboardAsOf)
+def leaderboard_as_of(
+    viewer: Viewer, audit: Audit,
+    as_of: Annotated[datetime, Query(description="RFC 3339 instant, with its offset")],
+    period: Period = Period.DAY,
+    team: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+) -> LeaderboardAsOf:
+    """The leaderboard of the day, week or month containing ``as_of`` as it stood then: the
+    gamification rules replayed over the stored events that had occurred by that instant."""
+    found = audit.leaderboards.leaderboard(period, as_of, team)
+    query = {"period": period.value, "as_of": as_of.isoformat(), **({"team": team} if team else {})}
+    audit.access_log.record(AuditRead(viewer, "leaderboard", None, query))
+    return LeaderboardAsOf.model_validate({**leaderboard_out(found.board).model_dump(), "as_of": as_of,
+                                           "position": found.head, "events_applied": found.applied})
 
 
 @router.get("/customers/{customer_id}/history", response_model=HistoryPageOut)

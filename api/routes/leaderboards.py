@@ -30,7 +30,7 @@ from api.schemas.leaderboards import (
 )
 from contact_center.bootstrap import Container
 from contact_center.leaderboard_views import PUBLIC, Period, Span, Viewer
-from contact_center.leaderboards import LeaderboardService, NotVisible
+from contact_center.leaderboards import Leaderboard, LeaderboardService, NotVisible
 from domain.errors import InvalidValue
 
 router = APIRouter(prefix="/api/v1", tags=["gamification"])
@@ -64,6 +64,11 @@ def leaderboard(service: Service, seen: Seen, period: Period = Period.DAY,
                 at: At = None, min_position: MinPosition = None) -> LeaderboardOut:
     """Agents and teams ranked by points in the day, week or month containing `at`."""
     board = service.leaderboard(period, at=_aware(at), team=team, viewer=seen, min_position=min_position)
+    return leaderboard_out(board)
+
+
+def leaderboard_out(board: Leaderboard) -> LeaderboardOut:
+    """The response body of a leaderboard (live, or replayed for an audit)."""
     return LeaderboardOut(
         rules_version=board.board.version.rules_version, caught_up=board.board.caught_up,
         **_period(board.span, board.board.version.time_zone),

@@ -12,6 +12,7 @@ from api.schemas.agents import AgentPublic
 from api.schemas.cases import CasePublic
 from api.schemas.customers import CustomerPublic
 from api.schemas.interactions import InteractionPublic
+from api.schemas.leaderboards import LeaderboardOut
 
 AS_OF = "the instant the state is shown at: the one asked for, or when the version asked for was recorded"
 
@@ -34,6 +35,15 @@ class AgentAsOf(AgentPublic):
 
 class InteractionAsOf(InteractionPublic):
     as_of: datetime = Field(description=AS_OF)
+
+
+class LeaderboardAsOf(LeaderboardOut):
+    """The standings of the period containing ``as_of``, replayed from the stored events that
+    had occurred by then with the configured rules (``rules_version``); every agent named."""
+
+    as_of: datetime = Field(description="the instant asked for")
+    position: int = Field(description="the last log position the replay read up to")
+    events_applied: int = Field(description="events of the kinds the rules read that had occurred by as_of")
 
 
 class FieldChangeOut(BaseModel):
