@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api.access import install_access_handlers
 from api.body_limit import BodyLimitMiddleware
 from api.lifespan import background_work
 from api.problems import install_problem_handlers
@@ -12,6 +13,7 @@ from api.routes import (
     agent_tokens,
     agents,
     audit,
+    auth,
     cards,
     case_queue,
     cases,
@@ -37,8 +39,10 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     install_problem_handlers(app)
+    install_access_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.max_body_bytes)
     app.include_router(health.router)
+    app.include_router(auth.router)
     app.include_router(customers.router)
     app.include_router(data_protection.router)
     app.include_router(audit.router)

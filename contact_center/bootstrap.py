@@ -28,7 +28,9 @@ from adapters.relay_store import PostgresRelayStore
 from adapters.scratch_tables import ScratchTables
 from adapters.services.processes import ServiceError
 from adapters.services.stack import Endpoints, LocalStack
+from adapters.user_store import PostgresUserStore
 from contact_center.access_log import AccessLogService
+from contact_center.access_tokens import AccessTokens
 from contact_center.agent_push import AgentPushNotifier
 from contact_center.agent_tokens import AgentTokens, AgentTokenService
 from contact_center.agents import AgentService
@@ -55,6 +57,7 @@ from contact_center.leaderboard_views import AgentAliases
 from contact_center.leaderboards import LeaderboardService
 from contact_center.lookup import LookupService
 from contact_center.master_key import load_keyring
+from contact_center.passwords import Passwords
 from contact_center.projection_host import ProjectionHost
 from contact_center.push_routing import PushRouter
 from contact_center.read_your_writes import ReadConsistency
@@ -62,6 +65,8 @@ from contact_center.relay import EventRelay
 from contact_center.retention import RetentionService
 from contact_center.screen_pop import ScreenPopService
 from contact_center.settings import Settings
+from contact_center.sign_in import SignIn
+from contact_center.users import UserService
 from projections.agent_directory import AgentDirectoryProjection
 from projections.base import Projection
 from projections.caller_history import CallerHistoryProjection
@@ -118,6 +123,8 @@ class Container:
     push: PushRouter  # frames to agents' sockets in any process; listens while the app runs
     agent_tokens: AgentTokenService
     leaderboards: LeaderboardService  # gamification standings, explanations, badges
+    users: UserService  # accounts, roles, API keys
+    sign_in: SignIn  # login, and bearer credentials → principals
     probes: list[DependencyProbe] = field(default_factory=list)
 
     def close(self) -> None:
@@ -128,6 +135,7 @@ class Container:
         self.cti.store.close()
         self.push.store.close()
         self.leaderboards.close()
+        self.users.store.close()
         self.app.close()
         self.data_keys.pool.close()
 
@@ -167,6 +175,9 @@ def bootstrap(
     notifier = notifier or AgentPushNotifier(push, CallerCards(read_store, screen_pop))
     leaderboards = leaderboard_service(settings, endpoints, read_store, consistency, clock,
                                        derived_key(keys, b"gamification-alias"))
+    agent_tokens = agent_token_service(settings, keys, clock, AgentService(runner, clock))
+    users, sign_in = user_services(settings, endpoints, keys, clock, agent_tokens.tokens,
+                                   AgentService(runner, clock))
     probes: list[DependencyProbe] = [
         PostgresProbe(endpoints.database_url),
         KafkaProbe(endpoints.kafka_bootstrap_servers),
@@ -197,8 +208,10 @@ def bootstrap(
         cti=cti_service(settings, endpoints, runner, clock, lookup, CtiAgents(read_store, digest),
                         notifier),
         push=push,
-        agent_tokens=agent_token_service(settings, keys, clock, AgentService(runner, clock)),
+        agent_tokens=agent_tokens,
         leaderboards=leaderboards,
+        users=users,
+        sign_in=sign_in,
         probes=probes,
     )
 
@@ -219,6 +232,21 @@ def agent_token_service(settings: Settings, keys: DataKeyStore, clock: Clock,
     secret = (derived_key(keys, b"agent-tokens") if configured is None
               else configured.get_secret_value().encode())
     return AgentTokenService(AgentTokens(secret, clock, settings.agent_token_ttl_seconds), agents)
+
+
+def user_services(settings: Settings, endpoints: Endpoints, keys: DataKeyStore, clock: Clock,
+                  agent_tokens: AgentTokens, agents: AgentService) -> tuple[UserService, SignIn]:
+    store = PostgresUserStore(endpoints.database_url, settings.db_schema)
+    store.create_tables()
+    passwords = Passwords(settings.password_hash_time_cost, settings.password_hash_memory_kib)
+    configured = settings.access_token_secret
+    # Derived from the master key: rotating that key signs everyone out (tokens are short-lived).
+    secret = (derived_key(keys, b"access-tokens") if configured is None
+              else configured.get_secret_value().encode())
+    tokens = AccessTokens(secret, clock, settings.access_token_ttl_seconds)
+    return (UserService(store, passwords, agents, clock),
+            SignIn(store, passwords, tokens, agent_tokens, clock, max_failures=settings.login_max_failures,
+                   window_seconds=settings.login_failure_window_seconds))
 
 
 def cti_service(settings: Settings, endpoints: Endpoints, runner: CommandRunner, clock: Clock,

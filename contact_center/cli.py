@@ -16,6 +16,7 @@ from contact_center.bootstrap import bootstrap, local_stack
 from contact_center.gamification_commands import gamification
 from contact_center.master_key import ensure_key_file, generate_master_key, key_file
 from contact_center.settings import Settings
+from contact_center.user_commands import users
 
 app = typer.Typer(help="Switchboard: event-sourced contact-center CRM.", no_args_is_help=True)
 services = typer.Typer(help="Embedded PostgreSQL and Kafka for one machine.", no_args_is_help=True)
@@ -31,6 +32,7 @@ app.add_typer(audit_commands.audit, name="audit")
 app.add_typer(cti_commands.cti, name="cti")
 app.add_typer(agent_commands.agents, name="agents")
 app.add_typer(gamification, name="gamification")
+app.add_typer(users, name="users")
 console = Console()
 
 

@@ -69,6 +69,16 @@ class Settings(BaseSettings):
     # Key that signs agent tokens; derived from the master key when unset.
     agent_token_secret: SecretStr | None = None
     agent_token_ttl_seconds: int = 8 * 3600
+
+    # Users and roles (docs/users-and-roles.md). Key that signs access tokens (derived from the
+    # master key when unset), how long one lives, the argon2id cost of password hashes, and the
+    # login rate limit: this many failures per username and client within the window → 429.
+    access_token_secret: SecretStr | None = None
+    access_token_ttl_seconds: int = Field(default=3600, ge=60, le=24 * 3600)
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=65536, ge=1024)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_failure_window_seconds: int = Field(default=60, ge=1)
     push_heartbeat_seconds: float = 15.0  # a heartbeat frame after this much silence
     push_queue_size: int = 256  # frames waiting for one socket before it is dropped as too slow
     push_window_frames: int = 500  # per agent, kept for reconnecting clients ...

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -20,9 +20,13 @@ from pydantic import SecretStr
 from adapters.services.stack import Endpoints, LocalStack
 from api.app import create_app
 from contact_center.bootstrap import Container, bootstrap
+from contact_center.commands import CommandContext
+from contact_center.roles import Role
 from contact_center.settings import Settings
 
 TEST_MASTER_KEY = "dGVzdC1tYXN0ZXIta2V5LXRlc3QtbWFzdGVyLWtleSE="  # 32 bytes, tests only
+TEST_PASSWORD = "correct horse battery"
+AuthHeaders = Callable[..., dict[str, str]]
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +74,8 @@ def settings_for_test(services: Endpoints, pg_schema: str, tmp_path: Path) -> Se
         master_key=SecretStr(TEST_MASTER_KEY),
         relay_in_process=False,  # the relay's own tests turn it on
         projections_in_process=False,  # so do the read-model tests (see the pipeline fixture)
+        password_hash_time_cost=1,  # argon2id at its cheapest: tests hash many passwords
+        password_hash_memory_kib=1024,
     )
 
 
@@ -104,3 +110,29 @@ def pipeline(pipeline_settings: Settings, services: Endpoints) -> Iterator[tuple
             yield test_client, built
     finally:
         built.close()
+
+
+def signed_in(container: Container, role: Role | str, *, agent_id: uuid.UUID | None = None,
+              username: str | None = None) -> dict[str, str]:
+    """Create a user of ``role`` (an agent user gets a new agent unless ``agent_id`` is given),
+    log in with the password and return its ``Authorization`` header."""
+    role = Role(role)
+    if role is Role.AGENT and agent_id is None:
+        name = username or f"agent-{uuid.uuid4().hex[:8]}"
+        agent_id = container.agents.onboard(CommandContext(actor="test"), name.title(), name).id
+    name = username or f"{role.value}-{uuid.uuid4().hex[:8]}"
+    container.users.create(name, role, password=TEST_PASSWORD, agent_id=agent_id, actor="test")
+    token, _ = container.sign_in.login(name, TEST_PASSWORD, "conftest")
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def auth_headers(container: Container) -> AuthHeaders:
+    """``auth_headers(role, agent_id=None, username=None)``: headers of a new user of that role,
+    signed in through the container the ``client`` fixture serves."""
+
+    def headers(role: Role | str, *, agent_id: uuid.UUID | None = None,
+                username: str | None = None) -> dict[str, str]:
+        return signed_in(container, role, agent_id=agent_id, username=username)
+
+    return headers

@@ -24,9 +24,10 @@ def cli_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, env: dict[str, str], timeout: float = 120,
+            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*SWITCHBOARD, *args], env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+                          timeout=timeout, check=False, input=stdin)
 
 
 def wait_for_http(url: str, *, timeout: float = 30.0, proc: subprocess.Popen[bytes] | None = None) -> None:

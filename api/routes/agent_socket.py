@@ -1,22 +1,24 @@
 """``GET /ws/agent``: an agent's live screen-pops and call updates (docs/screen-pop.md).
 
-Role: agent, by an agent token (``Authorization: Bearer`` or, for browsers, ``?token=``).
-A missing, forged or expired token is refused in the handshake with HTTP 401 (a problem
-document saying why); the socket is never accepted. A token that expires while connected
-closes the socket with 4401. ``?last_seq=N`` resumes after frame N.
+Role: agent — an agent user's access token or API key, or an agent token minted by an admin
+(``Authorization: Bearer`` or, for browsers, ``?token=``). A missing, forged or expired token
+is refused in the handshake with HTTP 401 (a problem document saying why), another role with
+403; the socket is never accepted. A token that expires while connected closes the socket
+with 4401. ``?last_seq=N`` resumes after frame N.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Query, WebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketDisconnected
 
-from api.problems import problem
-from contact_center.agent_tokens import InvalidAgentToken
+from api.access import AccessDenied, CurrentUser, allow
 from contact_center.bootstrap import Container
-from contact_center.push_session import TOKEN_REJECTED, ClientGone
+from contact_center.push_session import ClientGone
+from contact_center.roles import Role
 
 router = APIRouter(tags=["agent push"])
 
@@ -44,30 +46,17 @@ class StarletteFrameSocket:
             pass  # clients have nothing to say yet; what they send is read and dropped
 
 
-def bearer(authorization: str | None) -> str | None:
-    scheme, _, token = (authorization or "").partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
-
-
-async def refuse(websocket: WebSocket, reason: str) -> None:
-    if "websocket.http.response" in websocket.scope.get("extensions", {}):
-        await websocket.send_denial_response(problem(401, "Unauthorized", reason))
-    else:  # servers without the denial extension answer the handshake with 403
-        await websocket.close(TOKEN_REJECTED, reason)
-
-
-@router.websocket("/ws/agent")
+@router.websocket("/ws/agent", dependencies=[allow(Role.AGENT)])
 async def agent_socket(
     websocket: WebSocket,
+    principal: CurrentUser,
     last_seq: Annotated[int | None, Query(ge=0, description="the last frame seen; resume after it")] = None,
-    token: Annotated[str | None, Query(max_length=200, description="the agent token (browsers)")] = None,
+    token: Annotated[str | None, Query(max_length=2000, description="the access token (browsers)")] = None,
 ) -> None:
     container = cast(Container, websocket.app.state.container)
-    try:
-        claims = container.agent_tokens.tokens.verify(bearer(websocket.headers.get("authorization")) or token)
-    except InvalidAgentToken as exc:
-        await refuse(websocket, exc.message)
-        return
-    with container.push.session(claims.agent_id) as session:
+    if principal.agent_id is None:
+        raise AccessDenied(403, "this user is not tied to an agent")
+    expires_at = math.inf if principal.expires_at is None else principal.expires_at
+    with container.push.session(principal.agent_id) as session:
         await websocket.accept()
-        await session.run(StarletteFrameSocket(websocket), last_seq, claims.expires_at)
+        await session.run(StarletteFrameSocket(websocket), last_seq, expires_at)

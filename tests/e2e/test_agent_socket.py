@@ -121,6 +121,33 @@ def test_tokens_are_minted_by_admins_and_required(servers: tuple[str, str], env:
             assert receive(ws, timeout=5) == {"type": "heartbeat", "last_seq": 0}  # after 0.5 s of silence
 
 
+def test_an_agent_user_created_by_the_cli_logs_in_and_opens_its_socket(
+        servers: tuple[str, str], env: dict[str, str]) -> None:
+    base = servers[1]
+    agent, _ = write(base, "/api/v1/agents", {"display_name": "Hedy", "login": "hedy"})
+    created = run_cli("users", "create", "hedy", "--role", "agent", "--agent-id", str(agent),
+                      "--password-stdin", env=env, stdin="frequency hopping\n")
+    assert created.returncode == 0, created.stderr
+    assert created.stdout == ""  # the password came on stdin: nothing secret to print
+    login = httpx.post(f"{base}/api/v1/auth/login", timeout=30,
+                       json={"username": "hedy", "password": "frequency hopping"})
+    assert login.status_code == 200, login.text
+    assert (login.json()["role"], login.json()["agent_id"]) == ("agent", str(agent))
+    with open_socket(base, login.json()["access_token"], in_query=True) as ws:
+        assert receive(ws) == {"type": "heartbeat", "last_seq": 0}
+    key = run_cli("users", "api-key", "hedy", env=env)
+    assert key.returncode == 0, key.stderr
+    assert key.stdout.startswith("sk_")
+    with open_socket(base, key.stdout.strip()) as ws:
+        assert receive(ws) == {"type": "heartbeat", "last_seq": 0}
+    listed = run_cli("users", "list", env=env)
+    assert "hedy" in listed.stdout
+    assert "agent" in listed.stdout
+    taken = run_cli("users", "create", "Hedy", "--role", "admin", env=env)
+    assert taken.returncode == 1
+    assert "exists" in taken.stdout + taken.stderr
+
+
 def test_every_tab_gets_every_frame_and_a_reconnect_resumes(servers: tuple[str, str],
                                                             publisher: Container) -> None:
     base, agent = servers[0], uuid4()
