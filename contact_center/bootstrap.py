@@ -28,6 +28,7 @@ from adapters.relay_store import PostgresRelayStore
 from adapters.scratch_tables import ScratchTables
 from adapters.services.processes import ServiceError
 from adapters.services.stack import Endpoints, LocalStack
+from adapters.simulator_clients import HttpCtiPoster, WebsocketAgentSockets
 from adapters.user_store import PostgresUserStore
 from contact_center.access_log import AccessLogService
 from contact_center.access_tokens import AccessTokens
@@ -66,6 +67,7 @@ from contact_center.retention import RetentionService
 from contact_center.screen_pop import ScreenPopService
 from contact_center.settings import Settings
 from contact_center.sign_in import SignIn
+from contact_center.simulation.engine import CallSimulator
 from contact_center.users import UserService
 from projections.agent_directory import AgentDirectoryProjection
 from projections.base import Projection
@@ -346,3 +348,8 @@ def bootstrap_relay(settings: Settings, endpoints: Endpoints | None = None) -> R
     except (OperationalError, InterfaceError) as exc:
         raise ServiceError(f"PostgreSQL is not reachable at {endpoints.database_url}: {exc}") from exc
     return RelayContainer(settings, endpoints, app, event_relay(settings, endpoints, app))
+
+
+def call_simulator(base_url: str, cti_token: str) -> CallSimulator:
+    """The call simulator's engine, posting to and connecting to the server at ``base_url``."""
+    return CallSimulator(HttpCtiPoster(base_url, cti_token), WebsocketAgentSockets(base_url))

@@ -11,7 +11,14 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from adapters.services.processes import ServiceError
-from contact_center import agent_commands, audit_commands, cti_commands, projection_commands, relay_commands
+from contact_center import (
+    agent_commands,
+    audit_commands,
+    cti_commands,
+    projection_commands,
+    relay_commands,
+    simulation_commands,
+)
 from contact_center.bootstrap import bootstrap, local_stack
 from contact_center.gamification_commands import gamification
 from contact_center.master_key import ensure_key_file, generate_master_key, key_file
@@ -33,6 +40,7 @@ app.add_typer(cti_commands.cti, name="cti")
 app.add_typer(agent_commands.agents, name="agents")
 app.add_typer(gamification, name="gamification")
 app.add_typer(users, name="users")
+app.command("simulate")(simulation_commands.simulate)
 console = Console()
 
 

@@ -1,0 +1,1 @@
+"""The call simulator: a seeded call-center population and the traffic it makes (docs/simulator.md)."""
