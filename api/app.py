@@ -7,12 +7,14 @@ from fastapi import FastAPI
 from api.access import install_access_handlers
 from api.body_limit import BodyLimitMiddleware
 from api.lifespan import background_work
+from api.page_headers import PageHeadersMiddleware
 from api.problems import install_problem_handlers
 from api.routes import (
     agent_socket,
     agent_tokens,
     agents,
     audit,
+    audit_verify,
     auth,
     cards,
     case_queue,
@@ -25,6 +27,7 @@ from api.routes import (
     interactions,
     leaderboards,
     lookup,
+    pages,
     timeline,
 )
 from contact_center.bootstrap import Container
@@ -41,11 +44,13 @@ def create_app(container: Container) -> FastAPI:
     install_problem_handlers(app)
     install_access_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.max_body_bytes)
+    app.add_middleware(PageHeadersMiddleware, prefixes=pages.PAGE_PREFIXES)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(customers.router)
     app.include_router(data_protection.router)
     app.include_router(audit.router)
+    app.include_router(audit_verify.router)
     app.include_router(lookup.router)
     app.include_router(timeline.router)
     app.include_router(cards.router)
@@ -58,4 +63,6 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(interactions.router)
     app.include_router(interaction_calls.router)
     app.include_router(cti.router)
+    app.include_router(pages.router)
+    app.mount("/static", pages.static_files(), name="static")
     return app

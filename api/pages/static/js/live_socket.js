@@ -1,0 +1,53 @@
+// A websocket that stays connected: it reconnects with a growing pause, resumes after the last
+// numbered frame it saw (`last_seq`), and sends the user back to the sign-in form when the
+// server closes it because the token expired (4401).
+
+import { current, signOut } from "./session.js";
+
+const TOKEN_EXPIRED = 4401;
+
+export function liveSocket(path, params, onFrame, onStatus = () => {}) {
+  let lastSeq = null;
+  let pause = 500;
+  let socket = null;
+  let stopped = false;
+
+  function url() {
+    const query = new URLSearchParams(params());
+    const session = current();
+    if (session) query.set("token", session.access_token);
+    if (lastSeq !== null) query.set("last_seq", String(lastSeq));
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    return `${scheme}//${location.host}${path}?${query}`;
+  }
+
+  function connect() {
+    if (stopped || !current()) return;
+    onStatus("connecting");
+    socket = new WebSocket(url());
+    socket.addEventListener("open", () => { pause = 500; onStatus("live"); });
+    socket.addEventListener("message", (message) => {
+      const frame = JSON.parse(message.data);
+      if (typeof frame.seq === "number") lastSeq = frame.seq;
+      else if (frame.type === "heartbeat" && typeof frame.last_seq === "number") lastSeq = frame.last_seq;
+      else if (frame.type === "resync_required") lastSeq = frame.current_seq;
+      onFrame(frame);
+    });
+    socket.addEventListener("close", (event) => {
+      onStatus("offline");
+      if (stopped) return;
+      if (event.code === TOKEN_EXPIRED) {
+        signOut("Your session has ended. Please sign in again.");
+        return;
+      }
+      setTimeout(connect, pause);
+      pause = Math.min(pause * 2, 10000);
+    });
+  }
+
+  connect();
+  return {
+    restart() { lastSeq = null; if (socket) socket.close(); else connect(); },
+    stop() { stopped = true; if (socket) socket.close(); },
+  };
+}

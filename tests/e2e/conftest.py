@@ -1,0 +1,24 @@
+"""Fixtures shared by the browser tests: one served app and one chromium for the whole run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser
+
+from adapters.services.stack import Endpoints
+from tests.e2e.browser import chromium
+from tests.e2e.pages_app import PagesApp, pages_app
+
+
+@pytest.fixture(scope="session")
+def served_pages(services: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PagesApp]:
+    with pages_app(services, tmp_path_factory.mktemp("pages-data")) as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched

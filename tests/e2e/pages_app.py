@@ -1,0 +1,121 @@
+"""The app the browser tests drive: one schema, the whole pipeline in process, served over real
+HTTP, with a CTI integration; and the requests the tests make besides the browser's (the PBX
+ringing, customers and agents set up as an admin would)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+import psycopg
+from playwright.sync_api import BrowserContext
+from pydantic import SecretStr
+
+from adapters.services.stack import Endpoints
+from contact_center.bootstrap import Container, bootstrap
+from contact_center.settings import Settings
+from projections.agent_directory import AgentDirectoryProjection
+from tests.conftest import TEST_MASTER_KEY
+from tests.e2e.page_server import served
+
+AGENTS = f"{AgentDirectoryProjection.name}_v{AgentDirectoryProjection.version}"
+ADMIN = "admin-secret"
+AUDITOR = "auditor-secret"
+SESSION_KEY = "switchboard.session"
+
+
+class SkewedClock:
+    """The wall clock, moved ahead by hand: a call can last a minute without the test waiting one."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+    def advance(self, seconds: float) -> None:
+        self.ahead += timedelta(seconds=seconds)
+
+
+@dataclass
+class PagesApp:
+    base: str
+    container: Container
+    cti_token: str
+    clock: SkewedClock
+
+    def post(self, path: str, body: dict[str, Any], token: str | None = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = httpx.post(f"{self.base}{path}", json=body, headers=headers, timeout=30)
+        assert response.status_code in (200, 201), response.text
+        return response
+
+    def onboard(self, name: str, login: str, team: str, extension: str) -> UUID:
+        """An available agent who consents to appear by name on leaderboards."""
+        agent = UUID(self.post("/api/v1/agents", {"display_name": name, "login": login, "team": team,
+                                                 "extensions": [extension]}).json()["id"])
+        self.post(f"/api/v1/agents/{agent}/leaderboard-consent", {"granted": True})
+        response = httpx.put(f"{self.base}/api/v1/agents/{agent}/presence", json={"presence": "available"},
+                             timeout=30)
+        assert response.status_code == 200, response.text
+        # The CTI webhook finds agents in the agent directory: wait until it knows this one.
+        self.container.consistency.require(AGENTS, int(response.headers["X-Switchboard-Position"]))
+        return agent
+
+    def register(self, name: str, phone: str) -> tuple[UUID, int]:
+        response = self.post("/api/v1/customers", {"display_name": name,
+                                                   "identities": [{"kind": "phone", "value": phone}]})
+        return UUID(response.json()["id"]), int(response.headers["X-Switchboard-Position"])
+
+    def cti(self, event: str, call_id: str, caller: str, login: str, **extra: str) -> None:
+        """What the PBX posts to the CTI webhook for one event of an inbound call."""
+        self.post(f"/api/v1/cti/{self.cti_token}", {
+            "event": event, "from": caller, "to": "492214710334", "direction": "in", "callId": call_id,
+            "user": login, **extra})
+
+    def wait_for_lookup(self, phone: str, position: int) -> None:
+        response = httpx.get(f"{self.base}/api/v1/lookup", params={"phone": phone, "min_position": position},
+                             timeout=60)
+        assert response.status_code == 200, response.text
+
+    def agent_session(self, agent: UUID, username: str) -> dict[str, Any]:
+        """The body of a sign-in, for an agent token the admin minted."""
+        token, claims = self.container.agent_tokens.tokens.mint(agent, 600)
+        expires = datetime.fromtimestamp(claims.expires_at, UTC).isoformat()
+        return {"access_token": token, "token_type": "bearer", "expires_at": expires,
+                "role": "agent", "username": username, "agent_id": str(agent)}
+
+
+def signed_in(context: BrowserContext, session: dict[str, Any]) -> None:
+    """Every page of ``context`` starts signed in with ``session`` (as the sign-in form leaves it)."""
+    stored = json.dumps(json.dumps(session))
+    context.add_init_script(f"sessionStorage.setItem({json.dumps(SESSION_KEY)}, {stored});")
+
+
+@contextmanager
+def pages_app(services: Endpoints, data_dir: Path) -> Iterator[PagesApp]:
+    schema = f"t_{uuid4().hex[:12]}"
+    with psycopg.connect(services.database_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    settings = Settings(
+        database_url=services.database_url, kafka_bootstrap_servers=services.kafka_bootstrap_servers,
+        db_schema=schema, topic_prefix=schema, data_dir=data_dir, master_key=SecretStr(TEST_MASTER_KEY),
+        relay_in_process=True, projections_in_process=True, read_wait_seconds=60.0,
+        admin_token=SecretStr(ADMIN), auditor_token=SecretStr(AUDITOR), push_heartbeat_seconds=5.0)
+    clock = SkewedClock()
+    container = bootstrap(settings, services, clock=clock)
+    try:
+        token = container.cti.integrations.add("office-pbx", (), ())
+        with served(container) as base:
+            yield PagesApp(base, container, token, clock)
+    finally:
+        container.close()
+        with psycopg.connect(services.database_url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

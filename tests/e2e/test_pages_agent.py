@@ -1,0 +1,49 @@
+"""The agent desktop in Debian's chromium: a call rings through the CTI webhook and the card of
+the right customer pops up; the wrap-up saved from the page shows in the caller's history, and
+a note carrying markup stays text."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.pages_app import PagesApp, signed_in
+
+pytestmark = [pytest.mark.services, pytest.mark.browser]
+
+XSS = '<img src=x onerror="document.title=\'owned\'">'
+
+
+def test_a_ringing_call_pops_the_callers_card_and_the_wrap_up_lands_in_the_history(
+        served_pages: PagesApp, browser: Browser) -> None:
+    app = served_pages
+    login = f"emma-{uuid4().hex[:6]}"
+    agent = app.onboard("Emma Taylor", login, "support", f"1{uuid4().int % 1000:03d}")
+    phone = f"+49305557{uuid4().int % 10000:04d}"
+    _, position = app.register("Margaret Hamilton", phone)
+    app.wait_for_lookup(phone, position)
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+    signed_in(context, app.agent_session(agent, login))
+    page = context.new_page()
+    page.goto(f"{app.base}/agent")
+    expect(page.locator("#socket-status")).to_have_text("live")
+
+    call = f"call-{uuid4().hex[:8]}"
+    app.cti("newCall", call, phone.removeprefix("+"), login)
+    expect(page.locator("#call-match")).to_have_text("known caller")
+    expect(page.locator("#card-name")).to_have_text("Margaret Hamilton")
+
+    app.cti("answer", call, phone.removeprefix("+"), login)
+    expect(page.locator("#call-state")).to_have_text("answered by you")
+    page.fill("#wrap-up input[name=code]", "billing-question")
+    page.fill("#wrap-up textarea[name=notes]", f"Asked about the invoice {XSS}")
+    page.click("#wrap-up button[type=submit]")
+    expect(page.locator("#wrap-up-result")).to_have_text("Wrap-up saved.")
+    entry = page.locator("#timeline .entry").filter(has_text="billing-question")
+    expect(entry.locator(".wrap-up-notes")).to_have_text(f"Asked about the invoice {XSS}")
+    assert page.locator("#timeline img").count() == 0
+    assert page.title() != "owned"
+    context.close()
