@@ -64,5 +64,4 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(interaction_calls.router)
     app.include_router(cti.router)
     app.include_router(pages.router)
-    app.mount("/static", pages.static_files(), name="static")
     return app

@@ -1,4 +1,4 @@
-"""``GET /api/v1/audit/verify`` (auditor): walk the tamper-evident hash chains now and say
+"""``GET /api/v1/audit/verify`` (auditors and admins): walk the tamper-evident hash chains now and say
 whether they hold, as ``switchboard audit verify`` does (docs/audit.md#tamper-evidence).
 
 The walk streams the whole event log in bounded memory; its time grows with the log, so the
@@ -14,12 +14,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from api.access import allow
 from api.dependencies import get_container
-from api.guards import require_auditor
 from api.schemas.audit_verify import ChainBreakOut, ChainVerificationOut
 from contact_center.bootstrap import Container
+from contact_center.roles import Role
 
-router = APIRouter(prefix="/api/v1/audit", tags=["audit"], dependencies=[Depends(require_auditor)])
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"], dependencies=[allow(Role.AUDITOR, Role.ADMIN)])
 
 
 @router.get("/verify", response_model=ChainVerificationOut)

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, RedirectResponse
-from fastapi.staticfiles import StaticFiles
 
-STATIC = Path(__file__).resolve().parent.parent / "pages" / "static"
+from api.access import PUBLIC
+
+STATIC = (Path(__file__).resolve().parent.parent / "pages" / "static").resolve()
 PAGE_PREFIXES = ("/agent", "/wallboard", "/audit", "/static/")
+MEDIA_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".png": "image/png",
+               ".svg": "image/svg+xml"}
 
-router = APIRouter(tags=["pages"], include_in_schema=False)
-
-
-def static_files() -> StaticFiles:
-    return StaticFiles(directory=STATIC)
+router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[PUBLIC])
 
 
 @router.get("/")
@@ -37,6 +36,15 @@ def agent_desktop() -> FileResponse:
 def wallboard() -> FileResponse:
     """Leaderboard, calls waiting, agents by presence, SLA breaches, badges; for a wall screen."""
     return FileResponse(STATIC / "wallboard.html", media_type="text/html")
+
+
+@router.get("/static/{path:path}")
+def static_file(path: str) -> FileResponse:
+    """A file of the pages; nothing outside their folder, and only the kinds they use."""
+    wanted = (STATIC / path).resolve()
+    if not wanted.is_relative_to(STATIC) or not wanted.is_file() or wanted.suffix not in MEDIA_TYPES:
+        raise HTTPException(404, "no such file")
+    return FileResponse(wanted, media_type=MEDIA_TYPES[wanted.suffix])
 
 
 @router.get("/audit")

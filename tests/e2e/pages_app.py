@@ -15,17 +15,19 @@ from uuid import UUID, uuid4
 
 import httpx
 import psycopg
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Page, expect
 from pydantic import SecretStr
 
 from adapters.services.stack import Endpoints
 from contact_center.bootstrap import Container, bootstrap
+from contact_center.roles import Role
 from contact_center.settings import Settings
 from projections.agent_directory import AgentDirectoryProjection
 from tests.conftest import TEST_MASTER_KEY
 from tests.e2e.page_server import served
 
 AGENTS = f"{AgentDirectoryProjection.name}_v{AgentDirectoryProjection.version}"
+PASSWORD = "correct horse battery"
 ADMIN = "admin-secret"
 AUDITOR = "auditor-secret"
 SESSION_KEY = "switchboard.session"
@@ -85,12 +87,18 @@ class PagesApp:
                              timeout=60)
         assert response.status_code == 200, response.text
 
-    def agent_session(self, agent: UUID, username: str) -> dict[str, Any]:
-        """The body of a sign-in, for an agent token the admin minted."""
-        token, claims = self.container.agent_tokens.tokens.mint(agent, 600)
-        expires = datetime.fromtimestamp(claims.expires_at, UTC).isoformat()
-        return {"access_token": token, "token_type": "bearer", "expires_at": expires,
-                "role": "agent", "username": username, "agent_id": str(agent)}
+    def user(self, role: Role, username: str, agent: UUID | None = None) -> str:
+        """A user of ``role`` (an agent user is ``agent``) with :data:`PASSWORD`; returns the name."""
+        self.container.users.create(username, role, password=PASSWORD, agent_id=agent, actor="test")
+        return username
+
+
+def sign_in(page: Page, username: str) -> None:
+    """Fill in and send the page's sign-in form, then wait for the page behind it."""
+    page.fill("#login input[name=username]", username)
+    page.fill("#login input[name=password]", PASSWORD)
+    page.click("#login button[type=submit]")
+    expect(page.locator("#app")).to_be_visible()
 
 
 def signed_in(context: BrowserContext, session: dict[str, Any]) -> None:
@@ -108,7 +116,8 @@ def pages_app(services: Endpoints, data_dir: Path) -> Iterator[PagesApp]:
         database_url=services.database_url, kafka_bootstrap_servers=services.kafka_bootstrap_servers,
         db_schema=schema, topic_prefix=schema, data_dir=data_dir, master_key=SecretStr(TEST_MASTER_KEY),
         relay_in_process=True, projections_in_process=True, read_wait_seconds=60.0,
-        admin_token=SecretStr(ADMIN), auditor_token=SecretStr(AUDITOR), push_heartbeat_seconds=5.0)
+        admin_token=SecretStr(ADMIN), auditor_token=SecretStr(AUDITOR), push_heartbeat_seconds=5.0,
+        password_hash_time_cost=1, password_hash_memory_kib=1024)
     clock = SkewedClock()
     container = bootstrap(settings, services, clock=clock)
     try:

@@ -9,7 +9,8 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.pages_app import PagesApp, signed_in
+from contact_center.roles import Role
+from tests.e2e.pages_app import PagesApp, sign_in
 
 pytestmark = [pytest.mark.services, pytest.mark.browser]
 
@@ -25,10 +26,11 @@ def test_a_ringing_call_pops_the_callers_card_and_the_wrap_up_lands_in_the_histo
     _, position = app.register("Margaret Hamilton", phone)
     app.wait_for_lookup(phone, position)
 
+    app.user(Role.AGENT, login, agent)
     context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
-    signed_in(context, app.agent_session(agent, login))
     page = context.new_page()
     page.goto(f"{app.base}/agent")
+    sign_in(page, login)
     expect(page.locator("#socket-status")).to_have_text("live")
 
     call = f"call-{uuid4().hex[:8]}"

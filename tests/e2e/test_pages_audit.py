@@ -1,5 +1,5 @@
 """The audit viewer in Debian's chromium: a customer's latest state, an older one when the
-slider moves back, the history with actor and diff, and the chain verified."""
+slider moves back, the history with actor and diff."""
 
 from __future__ import annotations
 
@@ -35,7 +35,4 @@ def test_sliding_back_shows_the_customer_as_they_were(served_pages: PagesApp, br
     page.locator("#slider").fill("0")
     expect(name).to_have_text("Grace Hopper")
     expect(history.last).to_have_class("future")
-
-    page.click("#verify")
-    expect(page.locator("#verify-status")).to_have_attribute("data-ok", "true")
     context.close()
