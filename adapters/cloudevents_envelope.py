@@ -25,6 +25,7 @@ application's transcoder only, never through the mapper, so nothing is ever decr
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -83,10 +84,11 @@ class CloudEventsEnvelope:
         event: dict[str, Any] = plain_json(self._event(notification))
         return event
 
-    def _event(self, notification: Notification) -> dict[str, Any]:
+    def _event(self, notification: Notification, decoded: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The CloudEvent, its ``data`` still holding the transcoder's UUIDs and datetimes."""
         event_class = resolve_topic(notification.topic)
-        state: dict[str, Any] = dict(self.transcoder.decode(notification.state))
+        state: dict[str, Any] = dict(self.transcoder.decode(notification.state) if decoded is None
+                                     else decoded)
         stored_version = int(state.pop("class_version", 1))
         state.pop("originator_topic", None)
         occurred_at = state["occurred_at"]
@@ -111,7 +113,8 @@ class CloudEventsEnvelope:
             "data": state,
         }
 
-    def record(self, notification: Notification) -> EventRecord:
-        event = self._event(notification)
+    def record(self, notification: Notification, decoded: Mapping[str, Any] | None = None) -> EventRecord:
+        """The record of ``notification``; ``decoded`` is its state when already decoded."""
+        event = self._event(notification, decoded)
         value = json.dumps(event, ensure_ascii=False, separators=(",", ":"), default=json_value).encode()
         return EventRecord(key=event["customerid"].encode(), value=value, sequence=notification.id)

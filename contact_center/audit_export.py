@@ -20,6 +20,7 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
@@ -82,9 +83,13 @@ class AuditExport:
             for notification in page:
                 if notification.id > scope.head:
                     return
-                if self._in_scope(scope, notification):
-                    shown = self._opened(notification) if scope.decrypted else notification
-                    yield self.envelope.record(shown).value + b"\n"
+                state = self._state_in_scope(scope, notification)
+                if state is None:
+                    continue
+                if scope.decrypted:
+                    yield self.envelope.record(self._opened(notification)).value + b"\n"
+                else:  # a time range's check has decoded the state already: not twice
+                    yield self.envelope.record(notification, state or None).value + b"\n"
             position = page[-1].id
 
     def _head(self) -> int:
@@ -95,11 +100,13 @@ class AuditExport:
             return self.recorder.notifications_of(scope.aggregate_ids, after, PAGE)
         return list(self.recorder.select_notifications(after, PAGE, inclusive_of_start=False))
 
-    def _in_scope(self, scope: ExportScope, notification: Notification) -> bool:
+    def _state_in_scope(self, scope: ExportScope, notification: Notification) -> dict[str, Any] | None:
+        """None when the event is outside the scope; else its decoded state if the check
+        needed it, an empty dict if not."""
         if scope.start is None or scope.end is None:
-            return True
-        occurred_at: datetime = self.transcoder.decode(notification.state)["occurred_at"]
-        return scope.start <= occurred_at < scope.end
+            return {}
+        state: dict[str, Any] = self.transcoder.decode(notification.state)
+        return state if scope.start <= state["occurred_at"] < scope.end else None
 
     def _opened(self, notification: Notification) -> Notification:
         """The notification with its personal fields decrypted, stored the same way otherwise."""

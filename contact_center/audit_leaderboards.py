@@ -20,7 +20,6 @@ from datetime import datetime
 from typing import Protocol
 from uuid import uuid4
 
-from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from adapters.cloudevents_envelope import CloudEventsEnvelope
@@ -98,11 +97,9 @@ class LeaderboardReplay:
                                                       inclusive_of_start=False)
             if not page:
                 return
-            due = [n for n in page if self._occurred_at(n) <= as_of]
+            decoded = ((n, self.transcoder.decode(n.state)) for n in page)
+            due = [self.envelope.record(n, state).value for n, state in decoded
+                   if state["occurred_at"] <= as_of]
             if due:
-                yield self.decoder.decode_many([self.envelope.record(n).value for n in due])
+                yield self.decoder.decode_many(due)
             position = page[-1].id
-
-    def _occurred_at(self, notification: Notification) -> datetime:
-        occurred_at: datetime = self.transcoder.decode(notification.state)["occurred_at"]
-        return occurred_at

@@ -47,6 +47,13 @@ def wait_for_http(url: str, *, timeout: float = 30.0, proc: subprocess.Popen[byt
 @contextmanager
 def serving(env: dict[str, str], log: Path) -> Iterator[str]:
     """Start ``switchboard serve`` on a free port; yields its base URL; stops it by PID."""
+    with server_process(env, log) as (base, _):
+        yield base
+
+
+@contextmanager
+def server_process(env: dict[str, str], log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``switchboard serve`` on a free port: its base URL and its process."""
     port = free_loopback_port()
     with log.open("wb") as out:
         proc = subprocess.Popen([*SWITCHBOARD, "serve", "--port", str(port)], env=env,
@@ -54,7 +61,7 @@ def serving(env: dict[str, str], log: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(f"{base}/healthz", proc=proc)
-        yield base
+        yield base, proc
     finally:
         terminate(proc.pid)
         proc.wait()
