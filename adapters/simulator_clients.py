@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 import time
 from urllib.parse import urlsplit
@@ -14,6 +15,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from contact_center.simulation.ports import FrameSink, WebhookReply
+
+# httpx logs every request's URL at INFO, and a webhook URL's path is its integration's secret.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class HttpCtiPoster:
@@ -95,3 +99,16 @@ class WebsocketAgentSockets:
 
     async def aclose(self) -> None:
         return None
+
+
+def wait_until_serving(base_url: str, timeout: float) -> bool:
+    """Poll ``/healthz`` until the server answers (True) or ``timeout`` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=2.0, trust_env=False).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)  # polling a server that is starting: there is nothing to wait on instead
+    return False

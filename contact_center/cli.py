@@ -23,6 +23,7 @@ from contact_center.bootstrap import bootstrap, local_stack
 from contact_center.gamification_commands import gamification
 from contact_center.master_key import ensure_key_file, generate_master_key, key_file
 from contact_center.settings import Settings
+from contact_center.simulation.demo_traffic import demo_options, start_demo_traffic
 from contact_center.user_commands import users
 
 app = typer.Typer(help="Switchboard: event-sourced contact-center CRM.", no_args_is_help=True)
@@ -154,8 +155,14 @@ def serve(host: str | None = None, port: int | None = None) -> None:
 
 
 @app.command()
-def demo() -> None:
-    """Start everything on embedded defaults and serve the API; prints the URLs to open."""
+def demo(
+    agents: Annotated[int, typer.Option("--agents", min=1, max=2000, help="simulated agents")] = 24,
+    customers: Annotated[int, typer.Option("--customers", min=1, help="seeded customers")] = 2000,
+    rate: Annotated[float, typer.Option("--rate", min=0.0, help="simulated calls per second")] = 0.5,
+    simulate: Annotated[bool, typer.Option("--simulate/--no-simulate", help="ring simulated calls")] = True,
+) -> None:
+    """Start everything on embedded defaults and serve the API; prints the URLs to open. Seeds a
+    demo call center (once) and rings simulated calls in the background."""
     settings = Settings()
     try:
         local_stack(settings).up()
@@ -166,6 +173,11 @@ def demo() -> None:
     base = f"http://{settings.http_host}:{settings.http_port}"
     console.print(f"Switchboard demo at {base}\n  API docs: {base}/docs\n  readiness: {base}/readyz\n"
                   f"  metrics: {base}/metrics", highlight=False)
+    if simulate:
+        console.print(f"demo traffic: seeding {agents} agents and {customers} customers once the API "
+                      f"answers, then {rate:g} simulated calls/s (--no-simulate: none)", highlight=False)
+        start_demo_traffic(settings, base, demo_options(agents, customers, rate),
+                           lambda line: console.print(line, highlight=False, soft_wrap=True))
     serve(None, None)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from contact_center.bootstrap import Container
 from contact_center.simulation.call_mix import CallMix
@@ -19,6 +19,7 @@ from contact_center.simulation.seeding import (
     Progress,
     SeededCallCenter,
     SimulationStage,
+    agent_tokens,
     seed_call_center,
     stage_run,
 )
@@ -54,8 +55,18 @@ class PreparedRun:
 
 def prepare(container: Container, options: RunOptions, progress: Progress | None = None) -> PreparedRun:
     seeded = seed_call_center(container, options.population_of(), progress=progress)
-    seconds = min(MAX_TOKEN_SECONDS, int(options.duration) + TOKEN_MARGIN_SECONDS)
-    return PreparedRun(options, seeded, stage_run(container, seeded, token_seconds=seconds))
+    return PreparedRun(options, seeded, stage_run(container, seeded, token_seconds=token_seconds(options)))
+
+
+def next_round(container: Container, run: PreparedRun) -> PreparedRun:
+    """The same call center and integration for another run: new traffic, fresh agent tokens."""
+    options = replace(run.options, seed=run.options.seed + 1)
+    agents = agent_tokens(container, run.seeded, token_seconds(options))
+    return PreparedRun(options, run.seeded, replace(run.stage, agents=agents))
+
+
+def token_seconds(options: RunOptions) -> int:
+    return min(MAX_TOKEN_SECONDS, int(options.duration) + TOKEN_MARGIN_SECONDS)
 
 
 async def play(simulator: CallSimulator, run: PreparedRun, *, connected: Callable[[int], None] | None = None,

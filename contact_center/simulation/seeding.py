@@ -115,6 +115,10 @@ def stage_run(container: Container, seeded: SeededCallCenter, *, token_seconds: 
     integration = container.cti.integrations.authenticate(token)
     if integration is None:
         raise SeedingFailed("the simulator's CTI integration was not stored")
-    agents = [SimulatedAgent(login, agent_id, container.agent_tokens.tokens.mint(agent_id, token_seconds)[0])
-              for login, agent_id in seeded.agent_ids.items()]
-    return SimulationStage(integration.id, name, token, agents)
+    return SimulationStage(integration.id, name, token, agent_tokens(container, seeded, token_seconds))
+
+
+def agent_tokens(container: Container, seeded: SeededCallCenter, token_seconds: int) -> list[SimulatedAgent]:
+    """A fresh socket token for every seeded agent."""
+    return [SimulatedAgent(login, agent_id, container.agent_tokens.tokens.mint(agent_id, token_seconds)[0])
+            for login, agent_id in seeded.agent_ids.items()]
