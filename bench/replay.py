@@ -1,5 +1,7 @@
 """As-of reconstruction of a long-lived customer, with and without snapshots, and the rate
-at which the hash chains are verified.
+at which the hash chains are verified over a million events: by ``switchboard audit verify``
+as an operator runs it (progress bar, peak RSS of the command, against a run over the first
+10,000 events), and in process.
 
     .venv/bin/python -m bench.replay [--events N]
 
@@ -20,6 +22,8 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -49,6 +53,7 @@ CHUNK = 500  # events per save
 MIDDLE = 5_025  # 25 events past the snapshot at 5,000 (the interval is 50)
 REPEATS = 5
 CUSTOMERS_PER_SAVE = 50  # 500 events per transaction for the chain
+EVENTS = 1_000_000  # written in bulk for the chain verification
 BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 COMMAND = ".venv/bin/python -m bench.replay"
 Row = tuple[str, str]
@@ -144,13 +149,48 @@ def current_rss_kib() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 
 
-def verification(container: Container, events: int) -> list[Row]:
+def verify_command(container: Container) -> tuple[float, int]:
+    """Run ``switchboard audit verify`` as an operator does, its progress bar on this terminal;
+    its wall time (start-up included) and peak RSS in KiB."""
+    settings = container.settings
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SWITCHBOARD_")},
+           "DATABASE_URL": container.endpoints.database_url, "KAFKA_BOOTSTRAP_SERVERS": "unused:9092",
+           "SWITCHBOARD_DB_SCHEMA": settings.db_schema, "SWITCHBOARD_DATA_DIR": str(settings.data_dir),
+           "SWITCHBOARD_MASTER_KEY": settings.master_key.get_secret_value() if settings.master_key else ""}
+    began = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "contact_center.cli", "audit", "verify"], env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"switchboard audit verify exited with {proc.returncode}")
+    return time.perf_counter() - began, int(usage.ru_maxrss)
+
+
+def bulk_write(container: Container, events: int) -> Row:
     saves = -(-events // (CUSTOMERS_PER_SAVE * EVENTS_PER_CUSTOMER))
     began = time.perf_counter()
     for n in range(saves):
         save_batch(container.app, CUSTOMERS_PER_SAVE, [], str(n))
     write_seconds = time.perf_counter() - began
     written = saves * CUSTOMERS_PER_SAVE * EVENTS_PER_CUSTOMER
+    return (f"bulk write for the chain (`save_batch`, {CUSTOMERS_PER_SAVE * EVENTS_PER_CUSTOMER} "
+            "events per save)", f"{written:,} events at {written / write_seconds:,.0f} events/s")
+
+
+def verification(container: Container, events: int) -> list[Row]:
+    verifier = container.chain_verifier
+    small_events = verifier.total()
+    small_seconds, small_peak = verify_command(container)
+    rows = [bulk_write(container, events)]
+    total = verifier.total()
+    seconds, peak = verify_command(container)
+    rows += [
+        (f"`switchboard audit verify` over {small_events:,} events: wall time (start-up included), "
+         "peak RSS (`wait4` ru_maxrss)", f"{small_seconds:.1f} s, {small_peak / 1024:,.0f} MiB"),
+        (f"`switchboard audit verify` over {total:,} events, as an operator runs it (progress "
+         "bar): wall time, peak RSS",
+         f"{seconds:.1f} s = {total / seconds:,.0f} events/s, {peak / 1024:,.0f} MiB"),
+    ]
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     rss_before, sampled, done = current_rss_kib(), [current_rss_kib()], threading.Event()
 
@@ -161,20 +201,18 @@ def verification(container: Container, events: int) -> list[Row]:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     began = time.perf_counter()
-    result = container.chain_verifier.verify()
+    result = verifier.verify()
     seconds = time.perf_counter() - began
     done.set()
     sampler.join()
     peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert result.ok, result.first_break
-    return [
-        ("bulk write for the chain (`save_batch`, 500 events per save)",
-         f"{written:,} events at {written / write_seconds:,.0f} events/s"),
-        ("chain verification (`ChainVerifier.verify()`, both passes)",
+    return [*rows,
+        ("chain verification in process (`ChainVerifier.verify()`, both passes)",
          f"{result.events:,} events in {seconds:.1f} s = {result.events / seconds:,.0f} events/s"),
-        ("RSS during verification: at start → sampled peak (every 50 ms)",
+        ("in-process RSS during verification: at start → sampled peak (every 50 ms)",
          f"{rss_before / 1024:,.0f} → {max(sampled) / 1024:,.0f} MiB"),
-        ("process peak RSS (`getrusage` ru_maxrss) before → after verification",
+        ("in-process peak RSS (`getrusage` ru_maxrss) before → after verification",
          f"{peak_before / 1024:,.0f} → {peak_after / 1024:,.0f} MiB"),
     ]
 
@@ -212,13 +250,13 @@ def append_to_benchmarks(text: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--events", type=int, default=200_000,
-                        help="events to write for the chain verification (default 200,000)")
+    parser.add_argument("--events", type=int, default=EVENTS,
+                        help=f"events to write for the chain verification (default {EVENTS:,})")
     args = parser.parse_args()
     began, load = time.monotonic(), os.getloadavg()[0]
     rows = measure(args.events)
     where = "from DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded (fsync on)"
-    command = COMMAND if args.events == 200_000 else f"{COMMAND} --events {args.events}"
+    command = COMMAND if args.events == EVENTS else f"{COMMAND} --events {args.events}"
     report = (f"## Replay and chain verification — {datetime.now(UTC):%Y-%m-%d}\n\n"
               f"{len(os.sched_getaffinity(0))} CPUs (nproc), Python {platform.python_version()}, "
               f"{platform.system()} {platform.machine()}, load average {load:.1f} at start and "
