@@ -23,9 +23,9 @@ from starlette.websockets import WebSocket
 from api.problems import problem
 from contact_center.access_tokens import InvalidToken, Principal
 from contact_center.bootstrap import Container
-from contact_center.push_session import TOKEN_REJECTED
 from contact_center.roles import Role
 from contact_center.sign_in import InvalidCredentials, TooManyAttempts
+from contact_center.socket_session import TOKEN_REJECTED
 
 FORBIDDEN_CLOSE = 4403
 # FastAPI's own documentation pages: readable by anyone, like the OpenAPI document they show.

@@ -28,6 +28,7 @@ from api.routes import (
     leaderboards,
     lookup,
     pages,
+    supervisor_socket,
     timeline,
 )
 from contact_center.bootstrap import Container
@@ -60,6 +61,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(agent_tokens.router)
     app.include_router(agent_socket.router)
     app.include_router(leaderboards.router)
+    app.include_router(supervisor_socket.router)
     app.include_router(interactions.router)
     app.include_router(interaction_calls.router)
     app.include_router(cti.router)

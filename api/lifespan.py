@@ -1,5 +1,5 @@
 """Work that lives as long as the HTTP app: the in-process event relay and projections, and the
-listener that brings agents' push frames to this process's sockets."""
+listeners that bring agents' push frames and projection commits to this process's sockets."""
 
 from __future__ import annotations
 
@@ -21,9 +21,11 @@ async def background_work(app: FastAPI) -> AsyncIterator[None]:
     if container.settings.projections_in_process:
         container.projections.start()
     await container.push.start()  # listen for agents' frames before the first socket connects
+    await container.wallboard.start()  # listen for projection commits for supervisors' sockets
     try:
         yield
     finally:
+        await container.wallboard.stop()
         await container.push.stop()
         await asyncio.to_thread(container.relay.stop)
         await asyncio.to_thread(container.projections.stop)

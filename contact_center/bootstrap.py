@@ -69,8 +69,11 @@ from contact_center.settings import Settings
 from contact_center.sign_in import SignIn
 from contact_center.simulation.engine import CallSimulator
 from contact_center.users import UserService
+from contact_center.wallboard import Wallboard
+from contact_center.wallboard_wiring import wallboard
 from projections.agent_directory import AgentDirectoryProjection
 from projections.base import Projection
+from projections.call_queues import CallQueuesProjection
 from projections.caller_history import CallerHistoryProjection
 from projections.cases_sla import CasesSlaProjection
 from projections.identity_lookup import IdentityDigest, IdentityLookupProjection
@@ -127,6 +130,7 @@ class Container:
     leaderboards: LeaderboardService  # gamification standings, explanations, badges
     users: UserService  # accounts, roles, API keys
     sign_in: SignIn  # login, and bearer credentials → principals
+    wallboard: Wallboard  # supervisors' sockets; listens for projection commits while the app runs
     probes: list[DependencyProbe] = field(default_factory=list)
 
     def close(self) -> None:
@@ -214,6 +218,7 @@ def bootstrap(
         leaderboards=leaderboards,
         users=users,
         sign_in=sign_in,
+        wallboard=wallboard(settings, endpoints, read_store, leaderboards, clock),
         probes=probes,
     )
 
@@ -287,7 +292,7 @@ def identity_digest(settings: Settings, keys: DataKeyStore) -> IdentityDigest:
 def read_models(settings: Settings, keys: DataKeyStore, clock: Clock | None = None) -> list[Projection]:
     return [IdentityLookupProjection(identity_digest(settings, keys)), CallerHistoryProjection(),
             ScreenPopCardProjection(), CasesSlaProjection(),
-            AgentDirectoryProjection(identity_digest(settings, keys)),
+            AgentDirectoryProjection(identity_digest(settings, keys)), CallQueuesProjection(),
             gamification_projection(settings, clock or SystemClock())]
 
 

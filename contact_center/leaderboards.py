@@ -7,6 +7,7 @@ by the name (or alias) shown, then id. Teams rank by the sum of their current me
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -117,6 +118,24 @@ class LeaderboardService:
             rows = q.standings(tx, board.version.tables, window.first, window.end, window.ends_at)
         agents, teams = ranked(rows, team, viewer, self.aliases)
         return Leaderboard(board, window, agents, teams)
+
+    def boards(self, wanted: Iterable[tuple[Period, str | None]], *, at: datetime | None = None,
+               viewer: Viewer = PUBLIC) -> dict[tuple[Period, str | None], Leaderboard]:
+        """Several (period, team) boards of the served version at once: one standings query
+        per period, cut per team."""
+        board = self.versions.served()
+        teams_of: dict[Period, list[str | None]] = {}
+        for period, team in wanted:
+            teams_of.setdefault(period, []).append(team)
+        found = {}
+        for period, teams in teams_of.items():
+            window = span(period, at or self.clock.now(), ZoneInfo(board.version.time_zone))
+            with self.reads.reading() as tx:
+                rows = q.standings(tx, board.version.tables, window.first, window.end, window.ends_at)
+            for team in teams:
+                agents, team_rows = ranked(rows, team, viewer, self.aliases)
+                found[(period, team)] = Leaderboard(board, window, agents, team_rows)
+        return found
 
     def explain(self, agent_id: UUID, period: Period, *, at: datetime | None = None,
                 viewer: Viewer = PUBLIC, min_position: int | None = None) -> Explanation:

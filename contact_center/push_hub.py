@@ -7,17 +7,13 @@ than holding up the listener, and with it every other agent. Runs on the event l
 
 from __future__ import annotations
 
-import asyncio
 from uuid import UUID
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Histogram
 
 from adapters.push_store import RoutedFrame
+from contact_center.socket_outbox import CONNECTIONS, Outbox
 
-CONNECTIONS = Gauge("switchboard_websocket_connections", "Open websocket connections.", ["role"])
-SLOW_CLIENTS_DROPPED = Counter(
-    "switchboard_websocket_slow_clients_dropped", "Websocket connections closed (4408) because "
-    "their outbound queue was full.", ["role"])
 SCREEN_POP_SECONDS = Histogram(
     "switchboard_screen_pop_seconds", "Ring received by the CTI webhook → screen_pop frame "
     "written to the agent's socket (live frames, not replays).",
@@ -33,21 +29,11 @@ CATCH_UP = CatchUp()
 Outbound = RoutedFrame | CatchUp
 
 
-class AgentConnection:
+class AgentConnection(Outbox[Outbound]):
     def __init__(self, agent_id: UUID, queue_size: int) -> None:
+        super().__init__(ROLE, queue_size)
         self.agent_id = agent_id
-        self.queue: asyncio.Queue[Outbound] = asyncio.Queue(queue_size)
-        self.too_slow = asyncio.Event()
         self.last_seq = 0  # the newest frame this connection has sent (or skipped past on resync)
-
-    def offer(self, item: Outbound) -> None:
-        if self.too_slow.is_set():
-            return
-        try:
-            self.queue.put_nowait(item)
-        except asyncio.QueueFull:
-            self.too_slow.set()
-            SLOW_CLIENTS_DROPPED.labels(ROLE).inc()
 
 
 class PushHub:

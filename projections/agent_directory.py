@@ -129,3 +129,11 @@ def available_in_team(tx: Tx, team: str) -> list[UUID]:
     rows = tx.fetchall(f"SELECT agent_id FROM {TABLE} WHERE active AND team = %s "
                        "AND presence = 'available' ORDER BY agent_id", (team,))
     return [UUID(str(row[0])) for row in rows]
+
+
+def presence_by_team(tx: Tx) -> dict[tuple[str | None, str], int]:
+    """Active agents counted by (team, presence)."""
+    rows = tx.fetchall(f"SELECT team, presence, count(*)::int FROM {TABLE} WHERE active "
+                       "GROUP BY team, presence")
+    return {(None if team is None else str(team), str(presence)): int(count)
+            for team, presence, count in rows}

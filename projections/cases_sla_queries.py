@@ -132,3 +132,14 @@ def _queued(row: tuple[Any, ...], now: datetime) -> QueuedCase:
         response=deadline_state(opened_at, response_due, responded_at or resolved_at, now),
         resolution=deadline_state(opened_at, resolution_due, resolved_at, now),
     )
+
+
+def next_deadline(tx: Tx, now: datetime) -> datetime | None:
+    """The soonest deadline of an unresolved case still to pass after ``now`` and not yet met:
+    the moment the next breach can happen."""
+    row = tx.fetchone(
+        "SELECT least(min(first_response_due) FILTER (WHERE first_responded_at IS NULL "
+        "AND first_response_due > %(now)s), min(resolution_due) FILTER (WHERE resolution_due > %(now)s)) "
+        f"FROM {TABLE} WHERE status = ANY(%(statuses)s) AND resolved_at IS NULL",
+        {"now": now, "statuses": list(UNRESOLVED)})
+    return None if row is None else row[0]

@@ -13,37 +13,13 @@ import math
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Query, WebSocket
-from starlette.websockets import WebSocketDisconnect, WebSocketDisconnected
 
 from api.access import AccessDenied, CurrentUser, allow
+from api.websocket_io import StarletteFrameSocket
 from contact_center.bootstrap import Container
-from contact_center.push_session import ClientGone
 from contact_center.roles import Role
 
 router = APIRouter(tags=["agent push"])
-
-
-class StarletteFrameSocket:
-    """:class:`~contact_center.push_session.FrameSocket` over an accepted Starlette websocket."""
-
-    def __init__(self, websocket: WebSocket) -> None:
-        self.websocket = websocket
-
-    async def send_text(self, data: str) -> None:
-        try:
-            await self.websocket.send_text(data)
-        except (WebSocketDisconnect, WebSocketDisconnected) as exc:
-            raise ClientGone() from exc
-
-    async def close(self, code: int, reason: str) -> None:
-        try:
-            await self.websocket.close(code, reason)
-        except (WebSocketDisconnect, WebSocketDisconnected) as exc:
-            raise ClientGone() from exc
-
-    async def wait_closed(self) -> None:
-        while (await self.websocket.receive())["type"] != "websocket.disconnect":
-            pass  # clients have nothing to say yet; what they send is read and dropped
 
 
 @router.websocket("/ws/agent", dependencies=[allow(Role.AGENT)])

@@ -18,7 +18,7 @@ from adapters.push_feed import PostgresPushFeed
 from adapters.push_store import OutgoingFrame, PostgresPushStore, RoutedFrame
 from adapters.services.stack import Endpoints
 from contact_center.push_routing import PushRouter
-from contact_center.push_session import ClientGone
+from contact_center.socket_session import ClientGone
 
 Frame = dict[str, Any]
 
