@@ -34,8 +34,9 @@ export class Board {
   }
 
   onFrame(frame) {
-    if (frame.type === "snapshot" && frame.leaderboard) this.show(frame.leaderboard, false);
-    if (frame.type === "leaderboard_changed") this.moved(frame.rows || frame.agents || [], frame.teams);
+    // A snapshot carries the board at its top level (docs/wallboard-push.md).
+    if (frame.type === "snapshot") this.show(frame, false);
+    if (frame.type === "leaderboard_changed") this.moved(frame);
   }
 
   show(board, highlight) {
@@ -46,13 +47,16 @@ export class Board {
     this.render(highlight ? before : this.rows);
   }
 
-  moved(rows, teams) {
+  moved(frame) {
+    // Only the rows that moved: replace them by key, drop the ones that left.
     const before = new Map(this.rows);
-    for (const row of rows) {
-      if (row.removed) this.rows.delete(rowKey(row));
-      else this.rows.set(rowKey(row), { ...this.rows.get(rowKey(row)), ...row });
-    }
-    if (teams) this.teams = teams;
+    for (const row of frame.agents || []) this.rows.set(row.key || rowKey(row), row);
+    for (const key of frame.agents_removed || []) this.rows.delete(key);
+    const teams = new Map(this.teams.map((t) => [t.team, t]));
+    for (const team of frame.teams || []) teams.set(team.team, team);
+    for (const name of frame.teams_removed || []) teams.delete(name);
+    this.teams = [...teams.values()].sort((a, b) => a.rank - b.rank);
+    if (frame.starts_at) byId("board-period").textContent = `since ${when(frame.starts_at)}`;
     this.render(before);
   }
 
