@@ -20,6 +20,7 @@ from pydantic import SecretStr
 
 from adapters.services.stack import Endpoints
 from contact_center.bootstrap import Container, bootstrap
+from contact_center.cti_events import call_interaction_id
 from contact_center.roles import Role
 from contact_center.settings import Settings
 from projections.agent_directory import AgentDirectoryProjection
@@ -52,10 +53,18 @@ class PagesApp:
     container: Container
     cti_token: str
     clock: SkewedClock
+    admin: dict[str, str]  # the headers of an admin user, who sets things up as an operator would
 
-    def post(self, path: str, body: dict[str, Any], token: str | None = None) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = httpx.post(f"{self.base}{path}", json=body, headers=headers, timeout=30)
+    def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        return self.send("POST", path, body)
+
+    def put(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        return self.send("PUT", path, body)
+
+    def send(self, method: str, path: str, body: dict[str, Any] | None = None,
+             **params: str | int) -> httpx.Response:
+        response = httpx.request(method, f"{self.base}{path}", json=body, params=params, headers=self.admin,
+                                 timeout=60)
         assert response.status_code in (200, 201), response.text
         return response
 
@@ -64,9 +73,7 @@ class PagesApp:
         agent = UUID(self.post("/api/v1/agents", {"display_name": name, "login": login, "team": team,
                                                  "extensions": [extension]}).json()["id"])
         self.post(f"/api/v1/agents/{agent}/leaderboard-consent", {"granted": True})
-        response = httpx.put(f"{self.base}/api/v1/agents/{agent}/presence", json={"presence": "available"},
-                             timeout=30)
-        assert response.status_code == 200, response.text
+        response = self.put(f"/api/v1/agents/{agent}/presence", {"presence": "available"})
         # The CTI webhook finds agents in the agent directory: wait until it knows this one.
         self.container.consistency.require(AGENTS, int(response.headers["X-Switchboard-Position"]))
         return agent
@@ -77,15 +84,20 @@ class PagesApp:
         return UUID(response.json()["id"]), int(response.headers["X-Switchboard-Position"])
 
     def cti(self, event: str, call_id: str, caller: str, login: str, **extra: str) -> None:
-        """What the PBX posts to the CTI webhook for one event of an inbound call."""
-        self.post(f"/api/v1/cti/{self.cti_token}", {
+        """What the PBX posts to the CTI webhook for one event of an inbound call (its token is
+        in the path, the PBX has no user)."""
+        response = httpx.post(f"{self.base}/api/v1/cti/{self.cti_token}", timeout=60, json={
             "event": event, "from": caller, "to": "492214710334", "direction": "in", "callId": call_id,
             "user": login, **extra})
+        assert response.status_code == 200, response.text
 
     def wait_for_lookup(self, phone: str, position: int) -> None:
-        response = httpx.get(f"{self.base}/api/v1/lookup", params={"phone": phone, "min_position": position},
-                             timeout=60)
-        assert response.status_code == 200, response.text
+        self.send("GET", "/api/v1/lookup", phone=phone, min_position=position)
+
+    def interaction_of(self, call_id: str) -> UUID:
+        integration = self.container.cti.integrations.authenticate(self.cti_token)
+        assert integration is not None
+        return call_interaction_id(integration.id, call_id)
 
     def user(self, role: Role, username: str, agent: UUID | None = None) -> str:
         """A user of ``role`` (an agent user is ``agent``) with :data:`PASSWORD`; returns the name."""
@@ -122,8 +134,10 @@ def pages_app(services: Endpoints, data_dir: Path) -> Iterator[PagesApp]:
     container = bootstrap(settings, services, clock=clock)
     try:
         token = container.cti.integrations.add("office-pbx", (), ())
+        container.users.create("operator", Role.ADMIN, password=PASSWORD, actor="test")
+        admin_token, _ = container.sign_in.login("operator", PASSWORD, "pages-app")
         with served(container) as base:
-            yield PagesApp(base, container, token, clock)
+            yield PagesApp(base, container, token, clock, {"Authorization": f"Bearer {admin_token}"})
     finally:
         container.close()
         with psycopg.connect(services.database_url, autocommit=True) as conn:

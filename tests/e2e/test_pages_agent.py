@@ -49,3 +49,28 @@ def test_a_ringing_call_pops_the_callers_card_and_the_wrap_up_lands_in_the_histo
     assert page.locator("#timeline img").count() == 0
     assert page.title() != "owned"
     context.close()
+
+
+def test_an_unknown_caller_becomes_a_customer_linked_to_the_call(served_pages: PagesApp,
+                                                                 browser: Browser) -> None:
+    app = served_pages
+    login = f"aisha-{uuid4().hex[:6]}"
+    agent = app.onboard("Aisha Khan", login, "sales", f"3{uuid4().int % 1000:03d}")
+    app.user(Role.AGENT, login, agent)
+    page = browser.new_page()
+    page.goto(f"{app.base}/agent")
+    sign_in(page, login)
+    expect(page.locator("#socket-status")).to_have_text("live")
+
+    caller = f"49221555{uuid4().int % 10000:04d}"
+    app.cti("newCall", f"call-{uuid4().hex[:8]}", caller, login)
+    expect(page.locator("#call-match")).to_have_text("unknown caller")
+    form = page.locator("form.create-customer")
+    expect(form.locator("input[name=phone]")).to_have_value(f"+{caller}")
+    form.locator("input[name=display_name]").fill("Katherine Johnson")
+    form.locator("button[type=submit]").click()
+
+    expect(page.locator("#card-name")).to_have_text("Katherine Johnson")
+    expect(page.locator("#timeline .entry.interaction")).to_have_count(1)
+    expect(page.locator("#timeline .entry.interaction .what")).to_contain_text("call · inbound · ringing")
+    page.close()

@@ -8,7 +8,7 @@ export function renderTimeline(entries) {
   return entries.map((entry) => el("li", { class: `entry ${entry.kind}`, dataset: { id: entry.id } },
     el("span", { class: "when", text: when(entry.at) }),
     el("span", { class: "what", text: headline(entry) }),
-    entry.outcome ? el("span", { class: "tag", text: entry.outcome }) : null,
+    entry.outcome && entry.outcome !== entry.status ? el("span", { class: "tag", text: entry.outcome }) : null,
     entry.wrap_up_code ? el("span", { class: "tag wrap-up-code", text: entry.wrap_up_code }) : null,
     entry.wrap_up_notes ? el("p", { class: "note wrap-up-notes", text: entry.wrap_up_notes }) : null,
     (entry.notes || []).map((note) => el("p", { class: "note", text: note.text ?? "" }))));
