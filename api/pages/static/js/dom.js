@@ -40,17 +40,36 @@ export function show(node, visible) {
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
+const preciseFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+
 export function when(iso) {
   return iso ? timeFormat.format(new Date(iso)) : "";
 }
 
-// "in 1 h 05 min" / "3 min ago": the time left until (or since) a deadline.
+// To the second: audit entries of one minute must stay apart.
+export function whenPrecisely(iso) {
+  return iso ? preciseFormat.format(new Date(iso)) : "";
+}
+
+// The calendar day of an instant in a time zone (a board's day starts at its local midnight).
+export function dayIn(iso, timeZone) {
+  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone }).format(new Date(iso));
+}
+
+function span(seconds) {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h} h ${String(m).padStart(2, "0")} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
+
+// "in 1 h 05 min" / "3 min 10 s overdue": the time left until (or past) a deadline.
 export function countdown(iso, now = Date.now()) {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  const abs = Math.abs(seconds);
-  const h = Math.floor(abs / 3600);
-  const m = Math.floor((abs % 3600) / 60);
-  const s = abs % 60;
-  const span = h > 0 ? `${h} h ${String(m).padStart(2, "0")} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
-  return seconds >= 0 ? `in ${span}` : `${span} overdue`;
+  return seconds >= 0 ? `in ${span(seconds)}` : `${span(-seconds)} overdue`;
+}
+
+// "2 min 5 s": how long ago an instant was.
+export function elapsed(iso, now = Date.now()) {
+  return span(Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000)));
 }

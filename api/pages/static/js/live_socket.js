@@ -1,12 +1,12 @@
 // A websocket that stays connected: it reconnects with a growing pause, resumes after the last
-// numbered frame it saw (`last_seq`), and sends the user back to the sign-in form when the
+// numbered frame it saw (`last_seq`, when the socket offers resuming), and sends the user back to the sign-in form when the
 // server closes it because the token expired (4401).
 
 import { current, signOut } from "./session.js";
 
 const TOKEN_EXPIRED = 4401;
 
-export function liveSocket(path, params, onFrame, onStatus = () => {}) {
+export function liveSocket(path, params, onFrame, onStatus = () => {}, { resume = true } = {}) {
   let lastSeq = null;
   let pause = 500;
   let socket = null;
@@ -16,7 +16,7 @@ export function liveSocket(path, params, onFrame, onStatus = () => {}) {
     const query = new URLSearchParams(params());
     const session = current();
     if (session) query.set("token", session.access_token);
-    if (lastSeq !== null) query.set("last_seq", String(lastSeq));
+    if (resume && lastSeq !== null) query.set("last_seq", String(lastSeq));
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     return `${scheme}//${location.host}${path}?${query}`;
   }

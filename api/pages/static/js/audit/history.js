@@ -1,11 +1,11 @@
 // The customer's history in log order: when, who, which event, and each field it changed
 // (before → after). Entries after the slider's position are dimmed.
 
-import { el, replace, when } from "../dom.js";
+import { el, replace, whenPrecisely } from "../dom.js";
 
 export function renderHistory(list, entries, onPick) {
   replace(list, entries.map((entry, index) => el("li", { dataset: { index }, onclick: () => onPick(index) },
-    el("span", { class: "when", text: when(entry.occurred_at) }),
+    el("span", { class: "when", text: whenPrecisely(entry.occurred_at) }),
     el("span", { class: "type", text: entry.type }), " ",
     el("span", { class: "tag", text: entry.aggregate + (entry.channel ? ` · ${entry.channel}` : "") }), " ",
     el("span", { class: "actor muted", text: `by ${entry.actor}` }),

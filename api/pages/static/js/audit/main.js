@@ -1,9 +1,8 @@
 // The audit viewer: pick a customer, read their whole history, and slide through it; each
 // position of the slider shows the customer as they stood right after that event.
 
-import { api } from "../session.js";
-import { byId, show, when } from "../dom.js";
-import { requireSession } from "../session.js";
+import { byId, show, whenPrecisely } from "../dom.js";
+import { api, requireSession } from "../session.js";
 import { exportCustomer } from "./export.js";
 import { markCurrent, renderHistory } from "./history.js";
 import { renderState } from "./state.js";
@@ -73,7 +72,7 @@ async function showAt(index) {
   if (!entry) return;
   const ticket = ++asked;
   markCurrent(byId("history"), index);
-  byId("as-of").textContent = when(entry.occurred_at);
+  byId("as-of").textContent = whenPrecisely(entry.occurred_at);
   byId("slider-event").textContent = `${index + 1} of ${entries.length}: ${entry.type} by ${entry.actor}`;
   try {
     const { data } = await api(`/api/v1/audit/customers/${customerId}?as_of=${encodeURIComponent(entry.occurred_at)}`);

@@ -1,17 +1,18 @@
-// The leaderboard of the chosen period and team: loaded over HTTP, then kept current by
-// `leaderboard_changed` frames, which carry only the rows that moved.
+// The leaderboard of the chosen period and team. The supervisor socket sends a snapshot, then
+// `leaderboard_changed` with only the rows that moved (replace by `key`, drop the removed ones,
+// sort by rank); over HTTP the same rows come whole.
 
 import { api } from "../session.js";
-import { byId, el, replace, when } from "../dom.js";
+import { byId, dayIn, el, replace } from "../dom.js";
 
-const rowKey = (row) => row.agent_id || row.alias || row.display_name;
+const rowKey = (row) => row.key || row.agent_id || row.alias || row.display_name;
 
 export class Board {
   constructor() {
     this.period = "day";
     this.team = "";
     this.rows = new Map();
-    this.teams = [];
+    this.teams = new Map();
     this.onFilterChange = () => {};
     for (const button of document.querySelectorAll("button.period")) {
       button.addEventListener("click", () => {
@@ -30,56 +31,59 @@ export class Board {
     const query = new URLSearchParams({ period: this.period });
     if (this.team) query.set("team", this.team);
     const { data } = await api(`/api/v1/leaderboards?${query}`);
-    this.show(data, false);
+    this.replaceAll(data);
   }
 
   onFrame(frame) {
-    // A snapshot carries the board at its top level (docs/wallboard-push.md).
-    if (frame.type === "snapshot") this.show(frame, false);
-    if (frame.type === "leaderboard_changed") this.moved(frame);
+    if (frame.type === "snapshot") this.replaceAll(frame);
+    else if (frame.type === "leaderboard_changed") this.moved(frame);
   }
 
-  show(board, highlight) {
+  replaceAll(board) {
     const before = new Map(this.rows);
-    this.rows = new Map(board.agents.map((row) => [rowKey(row), row]));
-    this.teams = board.teams || [];
-    if (board.starts_at) byId("board-period").textContent = `since ${when(board.starts_at)}`;
-    this.render(highlight ? before : this.rows);
+    this.rows = new Map((board.agents || []).map((row) => [rowKey(row), row]));
+    this.teams = new Map((board.teams || []).map((team) => [team.team, team]));
+    this.header(board);
+    this.render(before);
   }
 
   moved(frame) {
-    // Only the rows that moved: replace them by key, drop the ones that left.
     const before = new Map(this.rows);
-    for (const row of frame.agents || []) this.rows.set(row.key || rowKey(row), row);
     for (const key of frame.agents_removed || []) this.rows.delete(key);
-    const teams = new Map(this.teams.map((t) => [t.team, t]));
-    for (const team of frame.teams || []) teams.set(team.team, team);
-    for (const name of frame.teams_removed || []) teams.delete(name);
-    this.teams = [...teams.values()].sort((a, b) => a.rank - b.rank);
-    if (frame.starts_at) byId("board-period").textContent = `since ${when(frame.starts_at)}`;
+    for (const row of frame.agents || []) this.rows.set(rowKey(row), { ...this.rows.get(rowKey(row)), ...row });
+    for (const name of frame.teams_removed || []) this.teams.delete(name);
+    for (const team of frame.teams || []) this.teams.set(team.team, team);
+    this.header(frame);
     this.render(before);
+  }
+
+  header(board) {
+    if (board.starts_at) {
+      byId("board-period").textContent = `since ${dayIn(board.starts_at, board.time_zone || undefined)}`;
+    }
   }
 
   render(before) {
     const rows = [...this.rows.values()].sort((a, b) => a.rank - b.rank || b.points - a.points);
     replace(byId("leaderboard").tBodies[0], rows.map((row) => {
       const was = before.get(rowKey(row));
-      const moved = !was || was.points !== row.points || was.rank !== row.rank;
-      return el("tr", { class: moved && before !== this.rows ? "moved" : "", dataset: { agent: rowKey(row) } },
+      const moved = before.size > 0 && (!was || was.points !== row.points || was.rank !== row.rank);
+      return el("tr", { class: moved ? "moved" : "", dataset: { agent: rowKey(row) } },
         el("td", { class: "num", text: row.rank }),
         el("td", { class: "name", text: row.display_name }),
         el("td", { text: row.team || "" }),
         el("td", { class: "num", text: row.badges ?? 0 }),
         el("td", { class: "num points", text: row.points }));
     }));
-    replace(byId("teams"), this.teams.map((t) => el("li", { text: `${t.team}: ${t.points}` })));
-    this.offerTeams();
+    const teams = [...this.teams.values()].sort((a, b) => a.rank - b.rank);
+    replace(byId("teams"), teams.map((t) => el("li", { text: `${t.team}: ${t.points}` })));
+    this.offerTeams(teams);
   }
 
-  offerTeams() {
+  offerTeams(teams) {
     const select = byId("team");
     const known = new Set([...select.options].map((o) => o.value));
-    for (const t of this.teams) {
+    for (const t of teams) {
       if (!known.has(t.team)) select.append(el("option", { value: t.team, text: t.team }));
     }
   }

@@ -1,12 +1,14 @@
-// The floor around the board: calls waiting per queue, agents by presence, SLA breaches and
-// badge announcements, from the supervisor socket (docs/wallboard-push.md); breached cases are
-// also read over HTTP while the socket is down.
+// The floor around the board, from the supervisor socket: calls waiting per queue (and how long
+// the oldest has waited), agents by presence, SLA breaches, badge announcements. Without the
+// socket, breached cases are read over HTTP.
 
 import { api } from "../session.js";
-import { byId, el, replace, when } from "../dom.js";
+import { byId, el, replace } from "../dom.js";
+import { dueIn, waitingSince } from "../ticker.js";
 
 const PRESENCES = ["available", "busy", "wrap_up", "away", "offline"];
 const ANNOUNCEMENTS_KEPT = 6;
+const breachKey = (b) => `${b.case_id}:${b.deadline}`;
 
 export class Floor {
   constructor() {
@@ -17,8 +19,9 @@ export class Floor {
   }
 
   async load() {
-    const { data } = await api("/api/v1/cases?breached=true&limit=10");
-    this.breaches = new Map(data.items.map((c) => [c.id, { ...c, case_id: c.id }]));
+    const { data } = await api("/api/v1/cases?breached=true&limit=20");
+    this.breaches = new Map(data.items.map((c) => [c.id, {
+      case_id: c.id, deadline: "", due: c.next_due, queue: c.queue, kind: c.kind, priority: c.priority }]));
     this.renderBreaches();
   }
 
@@ -26,21 +29,18 @@ export class Floor {
     if (frame.type === "snapshot") {
       this.queues = new Map((frame.queues || []).map((q) => [q.queue, q]));
       this.presence = frame.agents_by_presence || {};
-      this.breaches = new Map((frame.sla_breaches || []).map((c) => [c.case_id, c]));
-      this.renderAll();
+      this.breaches = new Map((frame.sla_breaches || []).map((b) => [breachKey(b), b]));
+      this.renderQueues();
+      this.renderBreaches();
     } else if (frame.type === "queue_changed") {
-      for (const q of frame.queues || []) {
-        if (q.waiting > 0) this.queues.set(q.queue, q);
-        else this.queues.delete(q.queue);
-      }
+      for (const q of frame.queues || []) this.queues.set(q.queue, q);
       if (frame.agents_by_presence) this.presence = frame.agents_by_presence;
       this.renderQueues();
-      this.renderAgents();
     } else if (frame.type === "sla_breached") {
-      this.breaches.set(frame.case_id, frame);
+      this.breaches.set(breachKey(frame), frame);
       this.renderBreaches();
     } else if (frame.type === "sla_cleared") {
-      this.breaches.delete(frame.case_id);
+      this.breaches.delete(breachKey(frame));
       this.renderBreaches();
     } else if (frame.type === "badge_earned") {
       this.badges = [frame, ...this.badges].slice(0, ANNOUNCEMENTS_KEPT);
@@ -48,45 +48,29 @@ export class Floor {
     }
   }
 
-  renderAll() {
-    this.renderQueues();
-    this.renderAgents();
-    this.renderBreaches();
-    this.renderBadges();
-  }
-
   renderQueues() {
-    const queues = [...this.queues.values()];
-    const waiting = queues.reduce((sum, q) => sum + (q.waiting ?? 0), 0);
+    const queues = [...this.queues.values()].filter((q) => q.waiting > 0);
+    const waiting = queues.reduce((sum, q) => sum + q.waiting, 0);
     byId("calls-waiting").textContent = String(waiting);
     byId("calls-waiting").parentElement.classList.toggle("alert", waiting > 0);
     replace(byId("queues"), queues.map((q) => el("li", {},
-      el("strong", { text: q.queue || "no queue" }), " ",
-      `${q.waiting ?? 0} waiting`,
-      q.oldest_rang_at ? el("span", { class: "tag", text: `since ${when(q.oldest_rang_at)}` }) : null)));
-  }
-
-  renderAgents() {
-    replace(byId("agents"), PRESENCES.map((presence) => {
-      const count = this.presence[presence] || 0;
-      if (count === 0) return null;
-      return el("li", { class: `presence-${presence}` },
-        el("strong", { text: `${presence.replace("_", "-")} ${count}` }));
-    }));
+      el("strong", { text: q.queue || "no queue" }), ` ${q.waiting} waiting`,
+      q.oldest_rang_at ? el("span", { class: "tag" }, "longest ", waitingSince(el("span"), q.oldest_rang_at)) : null)));
+    replace(byId("agents"), PRESENCES.map((presence) => el("li", { class: `presence-${presence}` },
+      el("strong", { class: "count", text: this.presence[presence] ?? 0 }), " ", presence.replace("_", "-"))));
   }
 
   renderBreaches() {
-    const cases = [...this.breaches.values()];
-    replace(byId("breaches"), cases.length === 0 ? el("li", { class: "muted", text: "None." })
-      : cases.map((c) => el("li", {},
-        el("strong", { text: `${c.kind || "case"} · ${c.queue || c.category || ""}` }), " ",
-        el("span", { class: "tag", text: c.priority || "" }), " ",
-        el("span", { class: "muted", text: when(c.due || c.next_due) }))));
+    const breaches = [...this.breaches.values()];
+    replace(byId("breaches"), breaches.length === 0 ? el("li", { class: "muted", text: "None." })
+      : breaches.map((b) => el("li", {},
+        el("strong", { text: `${b.kind || "case"} · ${b.queue || ""}` }), " ",
+        el("span", { class: "tag", text: [b.priority, b.deadline.replace("_", " ")].filter(Boolean).join(" · ") }),
+        " ", dueIn(el("span", { class: "due" }), b.due))));
   }
 
   renderBadges() {
     replace(byId("badges"), this.badges.map((b) => el("li", {},
-      el("strong", { text: b.display_name || b.alias || "" }), " earned ",
-      el("strong", { text: `a badge (${b.badges} in all)` }))));
+      el("strong", { text: b.display_name }), ` earned a badge — ${b.badges} now`)));
   }
 }

@@ -4,11 +4,11 @@
 import { byId } from "../dom.js";
 import { liveSocket } from "../live_socket.js";
 import { requireSession } from "../session.js";
+import { startTicker } from "../ticker.js";
 import { Board } from "./board.js";
 import { Floor } from "./floor.js";
 
 const OFFLINE_POLL_MS = 3000;
-const SAFETY_POLL_MS = 60000;
 
 let socket = null;
 let state = "offline";
@@ -17,9 +17,7 @@ requireSession(["supervisor", "admin"], () => {
   const board = new Board();
   const floor = new Floor();
   const filters = () => ({ period: board.period, ...(board.team ? { team: board.team } : {}) });
-  const refresh = () => Promise.all([board.load(), floor.load()]);
-  board.onFilterChange = () => { refresh(); if (socket) socket.restart(); };
-  refresh();
+  board.onFilterChange = () => socket.restart();
   if (socket) socket.stop();
   socket = liveSocket("/ws/supervisor", filters, (frame) => {
     board.onFrame(frame);
@@ -27,12 +25,14 @@ requireSession(["supervisor", "admin"], () => {
   }, (now) => {
     state = now;
     byId("socket-status").dataset.state = now;
-    byId("socket-status").textContent = now;
-  });
-  setInterval(() => { if (state !== "live") refresh(); }, OFFLINE_POLL_MS);
-  setInterval(refresh, SAFETY_POLL_MS);
+    byId("socket-status").textContent = now === "live" ? "live" : "reconnecting";
+  }, { resume: false });  // a wallboard that reconnects gets a fresh snapshot instead
+  setInterval(() => {
+    if (state !== "live") Promise.all([board.load(), floor.load()]).catch(() => {});
+  }, OFFLINE_POLL_MS);
 });
 
+startTicker();
 setInterval(() => {
   byId("clock").textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }, 1000);
