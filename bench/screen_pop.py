@@ -1,0 +1,202 @@
+"""Screen-pop latency under call-center load: the call simulator against ``switchboard serve``.
+
+    .venv/bin/python -m bench.screen_pop [--duration 60] [--rate 50]
+
+``switchboard serve``, ``switchboard relay`` and ``switchboard projections run`` as separate
+processes on embedded PostgreSQL and Kafka (or ``DATABASE_URL`` / ``KAFKA_BOOTSTRAP_SERVERS``).
+The bench seeds 2,000 agents and 1,000 customers through the application services, then plays
+runs of the simulator at ``--rate`` rings/s for ``--duration`` s: 500 agents connected, 2,000
+agents, 500 agents of whom 10 % hold a socket that never reads, and 500 agents at a fifth of the
+rate. Ring and talk times are scaled by 0.1 so
+answers and hangups run alongside the rings (a mean of 2.5 requests per call).
+
+Two latencies: **server**, ring received by the webhook → ``screen_pop`` frame written to the
+socket, from the server's ``switchboard_screen_pop_seconds`` histogram (deltas per run, quantiles
+interpolated within buckets as Prometheus' ``histogram_quantile`` does); **client**, just before
+the ``newCall`` request is sent → frame read by the simulator, which adds both clients' costs.
+The table is printed and appended to ``docs/BENCHMARKS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import httpx
+import psycopg
+from psycopg import sql
+from pydantic import SecretStr
+
+from adapters.services.processes import free_loopback_port, terminate
+from adapters.services.stack import Endpoints, LocalStack
+from adapters.simulator_clients import wait_until_serving
+from bench.relay import append_to_benchmarks
+from contact_center.bootstrap import Container, bootstrap, call_simulator
+from contact_center.master_key import generate_master_key
+from contact_center.settings import Settings
+from contact_center.simulation.call_mix import CallMix
+from contact_center.simulation.report import SimulationReport
+from contact_center.simulation.runs import RunOptions, play, prepare
+
+COMMAND = ".venv/bin/python -m bench.screen_pop"
+HISTOGRAM = "switchboard_screen_pop_seconds"
+# name, agents, frozen share, share of --rate
+SCENARIOS = (("500 agents", 500, 0.0, 1.0), ("2,000 agents", 2000, 0.0, 1.0),
+             ("500 agents, 10 % frozen", 500, 0.1, 1.0), ("500 agents, a fifth of the rate", 500, 0.0, 0.2))
+BASE = RunOptions(agents=2000, customers=1000, population="bench", mix=CallMix(time_scale=0.1))
+
+
+def buckets(base: str) -> dict[float, float]:
+    """Cumulative counts of the screen-pop histogram by upper bound (``inf`` for +Inf)."""
+    found: dict[float, float] = {}
+    for line in httpx.get(f"{base}/metrics", timeout=30, trust_env=False).text.splitlines():
+        match = re.fullmatch(rf'{HISTOGRAM}_bucket\{{le="([^"]+)"\}} (\S+)', line)
+        if match:
+            found[float(match.group(1))] = float(match.group(2))
+    return found
+
+
+def quantile(before: dict[float, float], after: dict[float, float], share: float) -> float:
+    """``histogram_quantile`` of the observations between two scrapes, in seconds."""
+    bounds = sorted(after)
+    counts = [after[b] - before.get(b, 0.0) for b in bounds]
+    if not counts or counts[-1] == 0:
+        return float("nan")
+    rank, lower, below = share * counts[-1], 0.0, 0.0
+    for bound, cumulative in zip(bounds, counts, strict=True):
+        if cumulative >= rank:
+            if bound == float("inf"):
+                return lower  # beyond the last finite bucket: report its bound
+            return lower + (bound - lower) * (rank - below) / max(cumulative - below, 1e-9)
+        lower, below = bound, cumulative
+    return lower
+
+
+@contextmanager
+def serving(endpoints: Endpoints, schema: str, master_key: str, tmp: Path) -> Iterator[str]:
+    """``switchboard serve``, ``relay`` and ``projections run`` as three processes, as production
+    splits them: the API process's interpreter serves only requests and sockets."""
+    port = free_loopback_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("SWITCHBOARD_") and k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
+    env.update(DATABASE_URL=endpoints.database_url, KAFKA_BOOTSTRAP_SERVERS=endpoints.kafka_bootstrap_servers,
+               SWITCHBOARD_DB_SCHEMA=schema, SWITCHBOARD_TOPIC_PREFIX=schema,
+               SWITCHBOARD_MASTER_KEY=master_key, SWITCHBOARD_DATA_DIR=str(tmp / "serve"),
+               SWITCHBOARD_RELAY_IN_PROCESS="false", SWITCHBOARD_PROJECTIONS_IN_PROCESS="false")
+    commands = {"serve": ["serve", "--port", str(port)], "relay": ["relay"],
+                "projections": ["projections", "run"]}
+    procs = []
+    for name, args in commands.items():
+        with (tmp / f"{name}.log").open("wb") as log:
+            procs.append(subprocess.Popen([sys.executable, "-m", "contact_center.cli", *args], env=env,
+                                          stdout=log, stderr=subprocess.STDOUT))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        if not wait_until_serving(base, timeout=120):
+            raise RuntimeError(f"switchboard serve did not answer; see {tmp / 'serve.log'}")
+        yield base
+    finally:
+        for proc in procs:
+            terminate(proc.pid)
+            proc.wait()
+
+
+def measure(container: Container, base: str, options: RunOptions) -> tuple[SimulationReport, float, float]:
+    run = prepare(container, options)
+    before = buckets(base)
+    report = asyncio.run(play(call_simulator(base, run.stage.cti_token), run))
+    after = buckets(base)
+    return report, quantile(before, after, 0.5), quantile(before, after, 0.99)
+
+
+def run(endpoints: Endpoints, tmp: Path, rate: float, duration: float) -> list[str]:
+    schema, master_key = f"bench_{uuid4().hex[:10]}", generate_master_key()
+    with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    settings = Settings(database_url=endpoints.database_url,
+                        kafka_bootstrap_servers=endpoints.kafka_bootstrap_servers, db_schema=schema,
+                        topic_prefix=schema, data_dir=tmp / "bench", master_key=SecretStr(master_key),
+                        relay_in_process=False, projections_in_process=False)
+    rows = []
+    try:
+        with serving(endpoints, schema, master_key, tmp) as base:
+            container = bootstrap(settings, endpoints)
+            try:
+                began = time.monotonic()
+                prepare(container, BASE)  # the largest population once; each run seeds a prefix of it
+                print(f"seeded {BASE.agents} agents and {BASE.customers} customers in "
+                      f"{time.monotonic() - began:.0f} s", flush=True)
+                for name, agents, frozen, share in SCENARIOS:
+                    options = replace(BASE, agents=agents, frozen_share=frozen, rate=rate * share,
+                                      duration=duration)
+                    report, p50, p99 = measure(container, base, options)
+                    rows.append(row(name, report, rate * share, p50, p99))
+                    print(rows[-1], flush=True)
+            finally:
+                container.close()
+    finally:
+        with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+    return rows
+
+
+def row(name: str, r: SimulationReport, rate: float, server_p50: float, server_p99: float) -> str:
+    return (f"| {name} | {r.agents} ({r.frozen_agents}) | {rate:g} | {r.calls} | "
+            f"{r.pops_expected} / {r.pops_received} | {r.missed_frames} | "
+            f"{1000 * server_p50:.1f} / {1000 * server_p99:.1f} ms | "
+            f"{r.pop_p50_ms:.1f} / {r.pop_p99_ms:.1f} ms | "
+            f"{r.webhook_p50_ms:.1f} / {r.webhook_p99_ms:.1f} ms | "
+            f"{r.sockets_lost} | {r.errors} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--rate", type=float, default=50.0)
+    args = parser.parse_args()
+    began, load = time.monotonic(), os.getloadavg()[0]
+    settings = Settings()
+    with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as tmp:
+        stack = LocalStack(cache_dir=settings.cache_dir, data_dir=Path(tmp),
+                           kafka_version=settings.kafka_version,
+                           database_url=os.environ.get("DATABASE_URL"),
+                           kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
+        try:
+            rows = run(stack.up(), Path(tmp), args.rate, args.duration)
+        finally:
+            stack.down()
+    configured = os.environ.get("DATABASE_URL") or os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    where = "configured services" if configured else (
+        f"embedded PostgreSQL and Kafka {settings.kafka_version} (one broker)")
+    report = (f"## Screen-pop latency — {datetime.now(UTC):%Y-%m-%d}\n\n"
+              f"{os.cpu_count()} CPUs (nproc), Python {platform.python_version()}, "
+              f"{platform.system()} {platform.machine()}, load average {load:.1f} at the start; {where}; "
+              f"`switchboard serve`, `relay` and `projections run` as three processes and the simulator "
+              f"in one (asyncio, httpx, websockets), all on the same CPUs. {args.duration:g} s of Poisson "
+              f"rings per run, ring and talk times scaled by 0.1. **Server**: webhook received → frame "
+              f"written "
+              f"(`{HISTOGRAM}`, interpolated in buckets 1/2.5/5/10/25/50 ms…); **client**: request sent → "
+              f"frame read. Frozen sockets never read and are left out of the expected pops. "
+              f"Command: `{COMMAND}` ({time.monotonic() - began:.0f} s).\n\n"
+              "| run | agents (frozen) | rings/s | calls | pops expected / received | missed | "
+              "server p50 / p99 | client p50 / p99 | webhook p50 / p99 | sockets dropped | errors |\n"
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows))
+    print(report)
+    append_to_benchmarks(report)
+
+
+if __name__ == "__main__":
+    main()
