@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from contact_center.roles import Role
-from tests.e2e.pages_app import PagesApp, sign_in
+from tests.e2e.pages_app import PagesApp, sign_in, signed_in
 
 pytestmark = [pytest.mark.services, pytest.mark.browser]
 
@@ -74,3 +74,23 @@ def test_an_unknown_caller_becomes_a_customer_linked_to_the_call(served_pages: P
     expect(page.locator("#timeline .entry.interaction")).to_have_count(1)
     expect(page.locator("#timeline .entry.interaction .what")).to_contain_text("call · inbound · ringing")
     page.close()
+
+
+def test_an_expiring_token_sends_the_agent_back_to_sign_in(served_pages: PagesApp,
+                                                           browser: Browser) -> None:
+    app = served_pages
+    login = f"sofia-{uuid4().hex[:6]}"
+    agent = app.onboard("Sofia Rossi", login, "support", f"4{uuid4().int % 1000:03d}")
+    token, _ = app.container.agent_tokens.tokens.mint(agent, 5)  # an admin-minted token of 5 s
+    context = browser.new_context()
+    signed_in(context, {"access_token": token, "token_type": "bearer", "role": "agent", "username": login,
+                        "agent_id": str(agent), "expires_at": None})
+    page = context.new_page()
+    page.goto(f"{app.base}/agent")
+    # Open before it expires, the socket is closed with 4401; refused in the handshake when the
+    # page was slower, the page asks /auth/me. Either way the agent is asked to sign in again.
+    expect(page.locator("#login-error")).to_have_text("Your session has ended. Please sign in again.",
+                                                      timeout=15_000)
+    expect(page.locator("#login")).to_be_visible()
+    assert page.evaluate("sessionStorage.length") == 0
+    context.close()

@@ -2,7 +2,7 @@
 // numbered frame it saw (`last_seq`, when the socket offers resuming), and sends the user back to the sign-in form when the
 // server closes it because the token expired (4401).
 
-import { current, signOut } from "./session.js";
+import { checkSession, current, signOut } from "./session.js";
 
 const TOKEN_EXPIRED = 4401;
 
@@ -24,8 +24,9 @@ export function liveSocket(path, params, onFrame, onStatus = () => {}, { resume 
   function connect() {
     if (stopped || !current()) return;
     onStatus("connecting");
+    let opened = false;
     socket = new WebSocket(url());
-    socket.addEventListener("open", () => { pause = 500; onStatus("live"); });
+    socket.addEventListener("open", () => { opened = true; pause = 500; onStatus("live"); });
     socket.addEventListener("message", (message) => {
       const frame = JSON.parse(message.data);
       if (typeof frame.seq === "number") lastSeq = frame.seq;
@@ -40,6 +41,9 @@ export function liveSocket(path, params, onFrame, onStatus = () => {}, { resume 
         signOut("Your session has ended. Please sign in again.");
         return;
       }
+      // A refused handshake (401/403) reaches a browser only as a failed connection: ask the
+      // API whether the token still holds before trying again (a 401 there signs out).
+      if (!opened) checkSession();
       setTimeout(connect, pause);
       pause = Math.min(pause * 2, 10000);
     });

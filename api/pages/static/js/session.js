@@ -49,6 +49,16 @@ export async function api(path, { method = "GET", body, signal } = {}) {
   return { data, position: position === null ? null : Number(position) };
 }
 
+// Whether the signed-in user's token still holds; a 401 signs out (see api()).
+export async function checkSession() {
+  try {
+    await api("/api/v1/auth/me");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function showLogin(message) {
   show(byId("login"), true);
   show(byId("app"), false);
