@@ -14,6 +14,7 @@ import os
 import random
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -35,8 +36,10 @@ WRAP_UPS = ["billing-question", "resolved", "callback-promised", "complaint", "c
 
 
 def seed(app: PagesApp) -> dict[str, UUID]:
-    """Agents on two teams, customers, a complaint, and a morning of calls with wrap-ups."""
+    """Agents on two teams, customers, a complaint, and a morning of calls with wrap-ups: the
+    last two hours, so the app's clock starts that far behind and catches up at the end."""
     rng = random.Random(7)
+    app.clock.ahead = timedelta(hours=-2)
     agents = {login: app.onboard(name, login, team, ext) for name, login, team, ext in AGENTS}
     customers = {name: app.register(name, phone)[0] for name, phone in CUSTOMERS}
     margaret = customers["Margaret Hamilton"]
@@ -49,6 +52,10 @@ def seed(app: PagesApp) -> dict[str, UUID]:
         "summary": "Charged twice for the March invoice", "first_response_minutes": 120,
         "resolution_minutes": 2880}).json()["id"]
     app.post(f"/api/v1/cases/{complaint}/assign", {"agent_id": str(agents["emma"])})
+    app.post("/api/v1/cases", {  # its first response is due in a minute: breached by the calls below
+        "kind": "service_request", "category": "delivery", "priority": "urgent",
+        "customer_id": str(customers["Grace Hopper"]), "summary": "Parcel not delivered",
+        "first_response_minutes": 1, "resolution_minutes": 240})
     for n in range(22):
         login = rng.choice(list(agents))
         name, phone = rng.choice(CUSTOMERS)
@@ -62,6 +69,7 @@ def seed(app: PagesApp) -> dict[str, UUID]:
                  {"code": rng.choice(WRAP_UPS), "notes": notes})
     app.put(f"/api/v1/customers/{margaret}/details", {"display_name": "Margaret H. Hamilton",
                                                        "given_name": "Margaret", "family_name": "Hamilton"})
+    app.clock.catch_up()
     return {"margaret": margaret, **agents}
 
 
@@ -92,11 +100,18 @@ def shoot(app: PagesApp, browser: Browser, ids: dict[str, UUID], out: Path) -> N
         app.cti("hangup", call, "493055571600", "emma", cause="normalClearing")
         context.close()
 
+    for login, presence in (("chris", "busy"), ("lukas", "wrap_up"), ("noah", "away")):
+        app.put(f"/api/v1/agents/{ids[login]}/presence", {"presence": presence})
+    waiting = (("support", "493055571690"), ("support", "493055571691"), ("sales", "493055571692"))
+    for queue, caller in waiting:
+        app.cti("newCall", f"wait-{uuid4().hex[:6]}", caller, "", queue=queue)
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
     page.goto(f"{app.base}/wallboard")
     sign_in(page, "sam.supervisor")
     expect(page.locator("#leaderboard tbody tr")).to_have_count(len(AGENTS))
+    expect(page.locator("#calls-waiting")).to_have_text("3")
+    expect(page.locator("#breaches li")).to_contain_text(["delivery"])
     page.screenshot(path=str(out / "wallboard.png"))
     context.close()
 

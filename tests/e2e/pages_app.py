@@ -46,6 +46,10 @@ class SkewedClock:
     def advance(self, seconds: float) -> None:
         self.ahead += timedelta(seconds=seconds)
 
+    def catch_up(self) -> None:
+        """Back to the wall clock from behind it (never backwards)."""
+        self.ahead = max(self.ahead, timedelta())
+
 
 @dataclass
 class PagesApp:

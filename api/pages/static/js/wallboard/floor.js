@@ -32,6 +32,7 @@ export class Floor {
       this.breaches = new Map((frame.sla_breaches || []).map((b) => [breachKey(b), b]));
       this.renderQueues();
       this.renderBreaches();
+      this.renderBadges();
     } else if (frame.type === "queue_changed") {
       for (const q of frame.queues || []) this.queues.set(q.queue, q);
       if (frame.agents_by_presence) this.presence = frame.agents_by_presence;
@@ -64,13 +65,14 @@ export class Floor {
     const breaches = [...this.breaches.values()];
     replace(byId("breaches"), breaches.length === 0 ? el("li", { class: "muted", text: "None." })
       : breaches.map((b) => el("li", {},
-        el("strong", { text: `${b.kind || "case"} · ${b.queue || ""}` }), " ",
+        el("strong", { text: `${(b.kind || "case").replace("_", " ")} · ${b.queue || ""}` }), " ",
         el("span", { class: "tag", text: [b.priority, b.deadline.replace("_", " ")].filter(Boolean).join(" · ") }),
         " ", dueIn(el("span", { class: "due" }), b.due))));
   }
 
   renderBadges() {
-    replace(byId("badges"), this.badges.map((b) => el("li", {},
+    replace(byId("badges"), this.badges.length === 0 ? el("li", { class: "muted", text: "None yet." })
+      : this.badges.map((b) => el("li", {},
       el("strong", { text: b.display_name }), ` earned a badge — ${b.badges} now`)));
   }
 }
