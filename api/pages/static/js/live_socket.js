@@ -2,7 +2,7 @@
 // numbered frame it saw (`last_seq`, when the socket offers resuming), and sends the user back to the sign-in form when the
 // server closes it because the token expired (4401).
 
-import { checkSession, current, signOut } from "./session.js";
+import { SIGNED_OUT, checkSession, current, signOut } from "./session.js";
 
 const TOKEN_EXPIRED = 4401;
 
@@ -49,6 +49,7 @@ export function liveSocket(path, params, onFrame, onStatus = () => {}, { resume 
     });
   }
 
+  window.addEventListener(SIGNED_OUT, () => { if (socket) socket.close(); });
   connect();
   return {
     restart() { lastSeq = null; if (socket) socket.close(); else connect(); },

@@ -18,8 +18,11 @@ export function current() {
   return session;
 }
 
+export const SIGNED_OUT = "switchboard:signed-out";
+
 export function signOut(message = "") {
   sessionStorage.removeItem(KEY);
+  window.dispatchEvent(new Event(SIGNED_OUT));  // open sockets close with the session
   showLogin(message);
 }
 

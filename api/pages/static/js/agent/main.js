@@ -13,6 +13,7 @@ import { setupPresence } from "./presence.js";
 import { setupWrapUp } from "./wrap_up.js";
 
 let socket = null;
+let refresher = null;
 
 requireSession(["agent"], (session) => {
   const me = session.agent_id;
@@ -24,7 +25,8 @@ requireSession(["agent"], (session) => {
   setupWrapUp(call, customer);
   points.refresh();
   cases.refresh();
-  setInterval(() => { points.refresh(); cases.refresh(); }, 30000);
+  clearInterval(refresher);  // signed in again in this tab: one refresher, one socket
+  refresher = setInterval(() => { points.refresh(); cases.refresh(); }, 30000);
   if (socket) socket.stop();
   socket = liveSocket("/ws/agent", () => ({}), (frame) => call.onFrame(frame), (state) => {
     const status = byId("socket-status");

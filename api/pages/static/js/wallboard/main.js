@@ -11,6 +11,7 @@ import { Floor } from "./floor.js";
 const OFFLINE_POLL_MS = 3000;
 
 let socket = null;
+let poller = null;
 let state = "offline";
 
 requireSession(["supervisor", "admin"], () => {
@@ -27,7 +28,8 @@ requireSession(["supervisor", "admin"], () => {
     byId("socket-status").dataset.state = now;
     byId("socket-status").textContent = now === "live" ? "live" : "reconnecting";
   }, { resume: false });  // a wallboard that reconnects gets a fresh snapshot instead
-  setInterval(() => {
+  clearInterval(poller);  // signed in again in this tab: one poller, one socket
+  poller = setInterval(() => {
     if (state !== "live") Promise.all([board.load(), floor.load()]).catch(() => {});
   }, OFFLINE_POLL_MS);
 });
