@@ -11,27 +11,27 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
-from prometheus_client import Counter, Gauge
 
 from adapters.kafka_admin import ensure_topic
 from adapters.kafka_producer import EVENT_TOPIC_CONFIG
 from adapters.projected_events import EventDecoder
-from adapters.projection_store import PgTx, ProjectionTables, connect
+from adapters.projection_batch import BatchApplier
+from adapters.projection_metrics import ProjectionMeter
+from adapters.projection_store import ProjectionTables, connect
 from projections.base import Projection
 
 log = logging.getLogger("switchboard.projections")
-APPLIED = Counter("switchboard_projection_applied_total", "Events applied", ["projection"])
-SKIPPED = Counter("switchboard_projection_redelivered_total", "Re-delivered events skipped",
-                  ["projection"])
-LAG = Gauge("switchboard_projection_lag_events", "Records on Kafka not yet applied", ["projection"])
+LAG_EVERY = 1.0  # seconds between two lag measurements (each asks the broker for end offsets)
 
 
 class _Rebuilt(Exception):
-    """The projection was rebuilt by another process while this batch was being applied."""
+    """The projection was rebuilt or switched by another process while this batch was being
+    applied: the batch is rolled back and the worker resumes from the stored offsets."""
 
 
 class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -55,6 +55,9 @@ class ProjectionRunner:
         self.conn = connect(database_url, schema)
         self.tables = ProjectionTables(self.conn, schema, projection)
         self.tables.create()
+        self.applier = BatchApplier(self.conn, self.tables, projection, decoder)
+        self.meter = ProjectionMeter(projection.full_name)
+        self._lag_at = 0.0
         with self.conn.transaction():
             self.generation = self.tables.generation()
         # Subscribing to a topic that does not exist yet would leave the consumer blind to it
@@ -86,32 +89,28 @@ class ProjectionRunner:
         batches = self.consumer.poll(timeout_ms=timeout_ms)
         if not batches:
             return 0
-        applied = 0
-        name = self.projection.full_name
-        tx = PgTx(self.conn)
+        self.meter.waiting_since(min(records[0].timestamp for records in batches.values()))
+        values = [record.value for records in batches.values() for record in records]
+        next_offsets = {tp.partition: records[-1].offset + 1 for tp, records in batches.items()}
         try:
             with self.conn.transaction():
                 if self.tables.generation() != self.generation:
-                    raise _Rebuilt  # rolls the batch back: it belongs to the old tables
-                for tp, records in batches.items():
-                    for event in self.decoder.decode_many([record.value for record in records]):
-                        if self.tables.claim(event.id, event.sequence):
-                            self.projection.apply(tx, event)
-                            applied += 1
-                        else:
-                            SKIPPED.labels(name).inc()
-                    self.tables.store_offset(tp.topic, tp.partition, records[-1].offset + 1)
+                    raise _Rebuilt  # rolls the batch back: it belongs to the tables replaced
+                done = self.applier.apply_records(values)
+                self.tables.store_offsets(self.topic, next_offsets)
                 self.tables.notify()
         except _Rebuilt:
             return self._start_over()
-        APPLIED.labels(name).inc(applied)
-        return applied
+        self.meter.applied(done.applied, done.redelivered)
+        return done.applied
 
     def _start_over(self) -> int:
-        """After a rebuild elsewhere: recreate the tables and replay from the first record."""
+        """After a rebuild elsewhere: (re)create the tables and resume from the stored offsets
+        (none after a drop: from the first record; a switched rebuild's after a switch)."""
         with self.conn.transaction():
             self.generation = self.tables.generation()
-        log.info("projection %s was rebuilt: replaying from the first record", self.projection.full_name)
+        log.info("projection %s was rebuilt: resuming from its stored offsets",
+                 self.projection.full_name)
         self.tables.create()
         self.seek_to_stored(list(self.consumer.assignment()))
         return 0
@@ -123,13 +122,16 @@ class ProjectionRunner:
         ends = self.consumer.end_offsets(assigned)
         stored = self.tables.offsets(self.topic)
         lag = sum(max(0, int(end) - stored.get(tp.partition, 0)) for tp, end in ends.items())
-        LAG.labels(self.projection.full_name).set(lag)
+        self.meter.lag(lag)
         return lag
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
-            if self.poll_once() == 0:
+            idle = self.poll_once() == 0
+            if idle:
                 self._start_over_if_rebuilt()
+            if idle or time.monotonic() - self._lag_at >= LAG_EVERY:
+                self._lag_at = time.monotonic()
                 self.lag()
 
     def _start_over_if_rebuilt(self) -> None:
@@ -138,26 +140,6 @@ class ProjectionRunner:
         if rebuilt:
             self._start_over()
 
-
     def close(self) -> None:
         self.consumer.close()
         self.conn.close()
-
-
-def lag_report(bootstrap_servers: str, topic: str, database_url: str, schema: str,
-               projections: list[Projection]) -> dict[str, int]:
-    """Records on the topic each projection has not yet applied, without joining its group."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None,
-                             enable_auto_commit=False)
-    try:
-        partitions = consumer.partitions_for_topic(topic) or set()
-        ends = consumer.end_offsets([TopicPartition(topic, p) for p in partitions])
-    finally:
-        consumer.close()
-    report = {}
-    with connect(database_url, schema) as conn:
-        for projection in projections:
-            stored = ProjectionTables(conn, schema, projection).offsets(topic)
-            report[projection.full_name] = sum(
-                max(0, int(end) - stored.get(tp.partition, 0)) for tp, end in ends.items())
-    return report

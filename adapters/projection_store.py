@@ -1,9 +1,7 @@
-"""PostgreSQL side of projections: their tables, stored offsets, applied event ids, waiting."""
+"""PostgreSQL side of projections: their tables, stored offsets and applied event ids."""
 
 from __future__ import annotations
 
-import select
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -62,10 +60,17 @@ class ProjectionTables:
         self.projection = projection
 
     def create(self) -> None:
+        self._create([*BOOKKEEPING.split(";"), *self.projection.tables])
+
+    def create_bookkeeping(self) -> None:
+        """Only the offsets, applied ids and generations (a rebuild's switch needs them)."""
+        self._create(BOOKKEEPING.split(";"))
+
+    def _create(self, statements: Sequence[str]) -> None:
         with self.conn.transaction():
             # Serialise concurrent first-time creation (CREATE IF NOT EXISTS races on the catalog).
             self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{self.schema}.ddl",))
-            for statement in [*BOOKKEEPING.split(";"), *self.projection.tables]:
+            for statement in statements:
                 if statement.strip():
                     self.conn.execute(statement.encode())
 
@@ -75,15 +80,19 @@ class ProjectionTables:
                                 "FOR SHARE", (self.projection.full_name,)).fetchone()
         return int(row[0]) if row else 0
 
+    def lock_out_workers(self) -> None:
+        """Inside a transaction: wait for any batch in flight, hold off new ones until the
+        transaction ends, and make every running worker start over from the stored offsets."""
+        self.conn.execute(
+            "INSERT INTO projection_generations (projection, generation) VALUES (%s, 1) "
+            "ON CONFLICT (projection) DO UPDATE SET generation = projection_generations.generation + 1",
+            (self.projection.full_name,))
+
     def drop(self) -> None:
         """Forget everything the projection built, so it replays from the first event."""
         name = self.projection.full_name
         with self.conn.transaction():
-            # Taken first: waits for any batch in flight, then makes running workers start over.
-            self.conn.execute(
-                "INSERT INTO projection_generations (projection, generation) VALUES (%s, 1) "
-                "ON CONFLICT (projection) DO UPDATE SET generation = projection_generations.generation + 1",
-                (name,))
+            self.lock_out_workers()  # first: nothing is applied to the tables being dropped
             for table in self.projection.table_names:
                 self.conn.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(table)))
             self.conn.execute("DELETE FROM projection_offsets WHERE projection = %s", (name,))
@@ -98,60 +107,32 @@ class ProjectionTables:
 
     def claim(self, event_id: str, sequence: int) -> bool:
         """Record the event as applied; False when it already was (a re-delivery)."""
-        cur = self.conn.execute(
-            "INSERT INTO projection_applied (projection, event_id, sequence) VALUES (%s, %s, %s) "
-            "ON CONFLICT DO NOTHING", (self.projection.full_name, event_id, sequence))
-        return cur.rowcount == 1
+        return bool(self.claim_many([(event_id, sequence)]))
+
+    def claim_many(self, events: Sequence[tuple[str, int]]) -> set[str]:
+        """Record a batch of (event id, sequence) as applied in one statement; returns the ids
+        that were new. A second copy inside the batch is not new either (DO NOTHING skips it)."""
+        if not events:
+            return set()
+        rows = self.conn.execute(
+            "INSERT INTO projection_applied (projection, event_id, sequence) "
+            "SELECT %s, e, s FROM unnest(%s::text[], %s::bigint[]) AS batch (e, s) "
+            "ON CONFLICT DO NOTHING RETURNING event_id",
+            (self.projection.full_name, [e for e, _ in events], [s for _, s in events])).fetchall()
+        return {str(row[0]) for row in rows}
 
     def store_offset(self, topic: str, partition: int, next_offset: int) -> None:
+        self.store_offsets(topic, {partition: next_offset})
+
+    def store_offsets(self, topic: str, next_offsets: Mapping[int, int]) -> None:
+        if not next_offsets:
+            return
         self.conn.execute(
             "INSERT INTO projection_offsets (projection, topic, partition, next_offset) "
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (projection, topic, partition) "
-            "DO UPDATE SET next_offset = EXCLUDED.next_offset",
-            (self.projection.full_name, topic, partition, next_offset))
+            "SELECT %s, %s, p, o FROM unnest(%s::int[], %s::bigint[]) AS stored (p, o) "
+            "ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset",
+            (self.projection.full_name, topic, list(next_offsets), list(next_offsets.values())))
 
     def notify(self) -> None:
         self.conn.execute(sql.SQL("NOTIFY {}, {}").format(
             sql.Identifier(channel(self.schema)), sql.Literal(self.projection.full_name)))
-
-
-class PositionWaiter:
-    """Read-your-writes: wait until a projection has applied the event at a global position."""
-
-    def __init__(self, database_url: str, schema: str) -> None:
-        self.database_url = database_url
-        self.schema = schema
-
-    def applied(self, conn: psycopg.Connection[Any], projection: str, position: int) -> bool:
-        try:
-            row = conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM switchboard_events e JOIN projection_applied a "
-                "ON a.event_id = e.originator_id::text || ':' || e.originator_version "
-                "WHERE e.notification_id = %s AND a.projection = %s)", (position, projection)).fetchone()
-        except psycopg.errors.UndefinedTable:
-            return False  # no projection worker has started in this schema yet
-        return bool(row and row[0])
-
-    def wait(self, projection: str, position: int, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        with connect(self.database_url, self.schema, autocommit=True) as conn:
-            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel(self.schema))))
-            while True:
-                if self.applied(conn, projection, position):
-                    return True
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                # Block on the socket until a projection commits (a NOTIFY), or the deadline.
-                select.select([conn.fileno()], [], [], remaining)
-                for _ in conn.notifies(timeout=0):
-                    pass
-
-    def latest(self, projection: str) -> int:
-        with connect(self.database_url, self.schema, autocommit=True) as conn:
-            try:
-                row = conn.execute("SELECT coalesce(max(sequence), 0) FROM projection_applied "
-                                   "WHERE projection = %s", (projection,)).fetchone()
-            except psycopg.errors.UndefinedTable:
-                return 0
-        return int(row[0]) if row else 0

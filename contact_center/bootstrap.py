@@ -18,9 +18,10 @@ from adapters.data_keys import DataKeyStore
 from adapters.event_store import postgres_env
 from adapters.health import DependencyProbe, KafkaProbe, PostgresProbe
 from adapters.kafka_producer import KafkaEventLog
+from adapters.position_waiter import PositionWaiter
 from adapters.projected_events import EventDecoder
+from adapters.projection_rebuild import SideBySideRebuild
 from adapters.projection_runner import ProjectionRunner
-from adapters.projection_store import PositionWaiter
 from adapters.push_feed import PostgresPushFeed
 from adapters.push_store import PostgresPushStore
 from adapters.read_store import ReadStore
@@ -29,6 +30,7 @@ from adapters.scratch_tables import ScratchTables
 from adapters.services.processes import ServiceError
 from adapters.services.stack import Endpoints, LocalStack
 from adapters.simulator_clients import HttpCtiPoster, WebsocketAgentSockets
+from adapters.stored_event_records import StoredEventRecords
 from adapters.user_store import PostgresUserStore
 from contact_center.access_log import AccessLogService
 from contact_center.access_tokens import AccessTokens
@@ -200,7 +202,7 @@ def bootstrap(
         agents=AgentService(runner, clock),
         interactions=InteractionService(runner, clock, settings.default_region),
         relay=event_relay(settings, endpoints, app),
-        projections=projection_host(settings, endpoints, keys, clock),
+        projections=projection_host(settings, endpoints, keys, app, clock),
         read_store=read_store,
         consistency=consistency,
         lookup=lookup,
@@ -297,17 +299,29 @@ def read_models(settings: Settings, keys: DataKeyStore, clock: Clock | None = No
 
 
 def projection_host(settings: Settings, endpoints: Endpoints, keys: DataKeyStore,
-                    clock: Clock | None = None) -> ProjectionHost:
+                    app: SwitchboardApplication, clock: Clock | None = None) -> ProjectionHost:
     decoder = EventDecoder(keys)
+    topic = f"{settings.topic_prefix}.events"
 
     def open_runner(projection: Projection) -> ProjectionRunner:
         return ProjectionRunner(
             projection, database_url=endpoints.database_url, schema=settings.db_schema,
-            bootstrap_servers=endpoints.kafka_bootstrap_servers,
-            topic=f"{settings.topic_prefix}.events", decoder=decoder,
+            bootstrap_servers=endpoints.kafka_bootstrap_servers, topic=topic, decoder=decoder,
             group_prefix=settings.topic_prefix, partitions=settings.event_partitions)
 
-    return ProjectionHost(read_models(settings, keys, clock), open_runner)
+    def open_rebuild(projection: Projection) -> SideBySideRebuild:
+        return SideBySideRebuild(
+            projection, database_url=endpoints.database_url, schema=settings.db_schema,
+            bootstrap_servers=endpoints.kafka_bootstrap_servers, topic=topic, decoder=decoder,
+            partitions=settings.event_partitions)
+
+    def stored_events() -> StoredEventRecords:
+        # The relay's envelope: a rebuild from the store sees the records Kafka would hold.
+        return StoredEventRecords(app.recorder, CloudEventsEnvelope(app.mapper.transcoder,
+                                                                    source=settings.event_source))
+
+    return ProjectionHost(read_models(settings, keys, clock), open_runner,
+                          open_rebuild=open_rebuild, stored_events=stored_events)
 
 
 def event_relay(settings: Settings, endpoints: Endpoints, app: SwitchboardApplication) -> EventRelay:

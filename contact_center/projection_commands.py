@@ -11,8 +11,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from adapters.projection_runner import lag_report
-from contact_center.cli_support import console, open_container
+from adapters.projection_shadow import RebuildInProgress
+from adapters.projection_status import projection_status
+from contact_center.cli_support import console, fail, open_container
+from contact_center.rebuild_progress import BarProgress
 
 projections = typer.Typer(help="Read models built from the Kafka event log.", no_args_is_help=True)
 
@@ -41,30 +43,45 @@ def run() -> None:
 
 
 @projections.command("rebuild")
-def rebuild(name: Annotated[str, typer.Argument(help="projection name, e.g. caller_history")]) -> None:
-    """Drop one projection's tables and offsets; the running workers replay it from offset 0."""
+def rebuild(
+    name: Annotated[str, typer.Argument(help="projection name, e.g. caller_history")],
+    from_store: Annotated[bool, typer.Option(
+        "--from-store", help="read the event store's notification log instead of Kafka "
+                             "(when the topic no longer holds every event)")] = False,
+) -> None:
+    """Build new tables beside the live ones and switch to them atomically when caught up.
+
+    The live tables keep serving reads and keep being updated by the running workers."""
     container = open_container()
     try:
-        container.projections.rebuild(name)
+        with BarProgress(console) as bar:
+            result = container.projections.rebuild(name, from_store=from_store, progress=bar)
     except KeyError as error:
-        console.print(f"[red]error:[/red] {error.args[0]}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from error
+        fail(error.args[0])
+    except RebuildInProgress as error:
+        fail(error)
     finally:
         container.close()
-    console.print(f"{name}: dropped; it rebuilds from the first event as its worker runs")
+    console.print(f"{result.projection}: {result.events:,} events applied in {result.seconds:.1f} s "
+                  f"({result.rate:,.0f} events/s); switched at "
+                  f"{sum(result.offsets.values()):,} records of the topic", highlight=False)
 
 
 @projections.command("status")
-def status() -> None:
-    """Each projection's lag: records on Kafka it has not applied yet."""
+def status(
+    sample: Annotated[float, typer.Option(help="seconds over which applied/s is measured")] = 1.0,
+) -> None:
+    """Each projection's lag (records and age of the oldest unapplied one) and applied/s."""
     container = open_container()
     try:
-        lags = lag_report(container.endpoints.kafka_bootstrap_servers,
-                          f"{container.settings.topic_prefix}.events", container.endpoints.database_url,
-                          container.settings.db_schema, container.projections.projections)
+        report = projection_status(
+            container.endpoints.kafka_bootstrap_servers, f"{container.settings.topic_prefix}.events",
+            container.endpoints.database_url, container.settings.db_schema,
+            container.projections.projections, sample_seconds=sample)
     finally:
         container.close()
-    table = Table("projection", "lag (records)")
-    for name, lag in lags.items():
-        table.add_row(name, str(lag))
+    table = Table("projection", "lag (records)", "lag (seconds)", "applied/s")
+    for row in report:
+        table.add_row(row.name, f"{row.lag_records:,}", f"{row.lag_seconds:.1f}",
+                      f"{row.applied_per_second:,.0f}")
     console.print(table)

@@ -10,18 +10,31 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 
+from adapters.projection_rebuild import RebuildProgress, RebuildResult, SideBySideRebuild, StoredEvents
 from adapters.projection_runner import ProjectionRunner
 from projections.base import Projection
 
 log = logging.getLogger("switchboard.projections")
 RunnerFactory = Callable[[Projection], ProjectionRunner]
+RebuildFactory = Callable[[Projection], SideBySideRebuild]
+
+
+class SilentProgress:
+    def phase(self, description: str, total: int) -> None:
+        """Nobody watches."""
+
+    def advance(self, events: int) -> None:
+        """Nobody watches."""
 
 
 class ProjectionHost:
     def __init__(self, projections: Sequence[Projection], open_runner: RunnerFactory,
-                 retry_seconds: float = 2.0) -> None:
+                 retry_seconds: float = 2.0, open_rebuild: RebuildFactory | None = None,
+                 stored_events: Callable[[], StoredEvents] | None = None) -> None:
         self.projections = list(projections)
         self.open_runner = open_runner
+        self.open_rebuild = open_rebuild
+        self.stored_events = stored_events
         self.retry_seconds = retry_seconds
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -68,11 +81,24 @@ class ProjectionHost:
             finally:
                 runner.close()
 
-    def rebuild(self, name: str) -> None:
-        """Drop one projection's tables and offsets; running workers replay it from offset 0."""
+    def reset(self, name: str) -> None:
+        """Drop one projection's tables and offsets in place; running workers replay it from
+        offset 0 (reads find the tables empty meanwhile: :meth:`rebuild` avoids that)."""
         runner = self.open_runner(self.get(name))
         try:
             runner.tables.drop()
             runner.tables.create()
         finally:
             runner.close()
+
+    def rebuild(self, name: str, *, from_store: bool = False,
+                progress: RebuildProgress | None = None) -> RebuildResult:
+        """Build new tables beside the live ones (from Kafka offset 0, or from the event
+        store's notification log) and switch to them atomically; the workers keep running."""
+        if self.open_rebuild is None or self.stored_events is None:
+            raise RuntimeError("this projection host was built without rebuilds")
+        rebuild = self.open_rebuild(self.get(name))
+        progress = progress or SilentProgress()
+        if from_store:
+            return rebuild.from_store(self.stored_events(), progress)
+        return rebuild.from_kafka(progress)

@@ -72,7 +72,7 @@ def test_a_new_rules_version_is_built_beside_the_live_board(
         assert [p["rule_id"] for p in desk.explain(ada)["points"]] == ["call_completed",
                                                                      "first_contact_resolution"]
 
-        container.projections.rebuild("gamification")  # in place: the older, current board answers
+        container.projections.reset("gamification")  # in place: the older, current board answers
         assert desk.board()["rules_version"] == 1
         run_to_end(container.projections, second)
         assert points_by_name(desk.board()) == {"Ada": 101}

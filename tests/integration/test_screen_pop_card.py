@@ -222,7 +222,7 @@ def test_rebuild_replays_to_identical_tables(pop: tuple[TestClient, Container],
     run_to_end(host, projection)  # what the live worker had not applied yet
     live = table_contents(container, TABLE_NAMES)
 
-    host.rebuild("screen_pop_card")
+    host.reset("screen_pop_card")
     assert not any(table_contents(container, TABLE_NAMES).values())
     run_to_end(host, projection)  # a fresh runner, from offset 0
     assert table_contents(container, TABLE_NAMES) == live

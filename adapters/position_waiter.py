@@ -1,0 +1,54 @@
+"""Read-your-writes on the PostgreSQL side: has a projection applied the event at a position?"""
+
+from __future__ import annotations
+
+import select
+import time
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from adapters.projection_store import channel, connect
+
+
+class PositionWaiter:
+    """Read-your-writes: wait until a projection has applied the event at a global position."""
+
+    def __init__(self, database_url: str, schema: str) -> None:
+        self.database_url = database_url
+        self.schema = schema
+
+    def applied(self, conn: psycopg.Connection[Any], projection: str, position: int) -> bool:
+        try:
+            row = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM switchboard_events e JOIN projection_applied a "
+                "ON a.event_id = e.originator_id::text || ':' || e.originator_version "
+                "WHERE e.notification_id = %s AND a.projection = %s)", (position, projection)).fetchone()
+        except psycopg.errors.UndefinedTable:
+            return False  # no projection worker has started in this schema yet
+        return bool(row and row[0])
+
+    def wait(self, projection: str, position: int, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with connect(self.database_url, self.schema, autocommit=True) as conn:
+            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel(self.schema))))
+            while True:
+                if self.applied(conn, projection, position):
+                    return True
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                # Block on the socket until a projection commits (a NOTIFY), or the deadline.
+                select.select([conn.fileno()], [], [], remaining)
+                for _ in conn.notifies(timeout=0):
+                    pass
+
+    def latest(self, projection: str) -> int:
+        with connect(self.database_url, self.schema, autocommit=True) as conn:
+            try:
+                row = conn.execute("SELECT coalesce(max(sequence), 0) FROM projection_applied "
+                                   "WHERE projection = %s", (projection,)).fetchone()
+            except psycopg.errors.UndefinedTable:
+                return 0
+        return int(row[0]) if row else 0

@@ -1,0 +1,48 @@
+"""Applying a batch of events to one projection inside the caller's transaction.
+
+Shared by the live worker (records from its consumer group), a rebuild from Kafka (records
+read from offset 0 into tables beside the live ones) and a rebuild from the PostgreSQL
+notification log. Every event id is claimed once per projection in one statement per batch,
+and only newly claimed events reach the handlers, so a re-delivered record changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from adapters.projected_events import EventDecoder
+from adapters.projection_store import PgTx, ProjectionTables
+from projections.base import ProjectedEvent, Projection
+
+
+@dataclass(frozen=True)
+class Applied:
+    applied: int  # events the handlers saw
+    redelivered: int  # events already applied before (claimed earlier), skipped
+
+
+class BatchApplier:
+    def __init__(self, conn: psycopg.Connection[Any], tables: ProjectionTables, projection: Projection,
+                 decoder: EventDecoder) -> None:
+        self.tx = PgTx(conn)
+        self.tables = tables
+        self.projection = projection
+        self.decoder = decoder
+
+    def apply_records(self, values: Sequence[bytes]) -> Applied:
+        """Decode CloudEvents records (fetching their data keys in one query) and apply them."""
+        return self.apply_events(self.decoder.decode_many(list(values)))
+
+    def apply_events(self, events: Sequence[ProjectedEvent]) -> Applied:
+        fresh = self.tables.claim_many([(event.id, event.sequence) for event in events])
+        applied = 0
+        for event in events:
+            if event.id in fresh:
+                fresh.discard(event.id)  # a second copy later in this batch is a re-delivery
+                self.projection.apply(self.tx, event)
+                applied += 1
+        return Applied(applied, len(events) - applied)

@@ -1,0 +1,211 @@
+"""Rebuild one projection beside the live one, from Kafka offset 0 or from the event store.
+
+Runs in the process that asks for it (``switchboard projections rebuild``), not in the
+workers: the live tables keep serving reads and keep being updated by their workers while
+the copy is built (:mod:`adapters.projection_shadow`).
+
+From Kafka: a consumer with no group, assigned every partition from offset 0, applies into
+the copy until it is within a poll of the topic's end. Then, holding the workers off, it
+catches the copy up to exactly the live stored offsets (or keeps its own where they are
+ahead), and swaps. The workers resume from those offsets: nothing is applied twice, nothing
+skipped.
+
+From the event store (when Kafka no longer holds every event): the notification log is
+read in order and turned into the records the relay publishes. Holding the workers off, the
+topic's end offsets are read *first*, then the log is read on to its end, and the copy
+stores those end offsets. Every record before them was published after its event was
+stored, so it is in the copy; an event stored since then and published at or after them is
+in the copy too, and the worker skips it as a re-delivery by its claimed id.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from kafka import KafkaConsumer, TopicPartition
+
+from adapters.kafka_admin import ensure_topic
+from adapters.kafka_producer import EVENT_TOPIC_CONFIG
+from adapters.projected_events import EventDecoder
+from adapters.projection_batch import BatchApplier
+from adapters.projection_shadow import LiveSwitch, ShadowTables
+from projections.base import Projection
+
+CLOSE_ENOUGH = 2000  # records behind the topic's end at which the workers are held off
+STORE_PAGE = 2000
+
+
+class RebuildProgress(Protocol):
+    def phase(self, description: str, total: int) -> None: ...
+
+    def advance(self, events: int) -> None: ...
+
+
+class StoredEvents(Protocol):
+    """The event store's notification log as the relay's record values."""
+
+    def latest(self) -> int: ...
+
+    def read_after(self, position: int, limit: int) -> Sequence[tuple[int, bytes]]: ...
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    projection: str
+    events: int  # applied to the new tables
+    seconds: float
+    offsets: dict[int, int]  # where the workers continue
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+
+class SideBySideRebuild:
+    def __init__(self, projection: Projection, *, database_url: str, schema: str,
+                 bootstrap_servers: str, topic: str, decoder: EventDecoder, partitions: int = 6) -> None:
+        self.projection = projection
+        self.database_url = database_url
+        self.schema = schema
+        self.bootstrap_servers = bootstrap_servers
+        self.topic = topic
+        self.decoder = decoder
+        self.partitions = partitions
+
+    def from_kafka(self, progress: RebuildProgress) -> RebuildResult:
+        began = time.perf_counter()
+        with _Parts(self) as parts:
+            replay = _Replay(self.bootstrap_servers, self.topic, self.partitions)
+            try:
+                ends = replay.ends()
+                progress.phase(f"{self.projection.full_name} from Kafka offset 0", sum(ends.values()))
+                while replay.behind(ends) > CLOSE_ENOUGH:
+                    replay.drain(parts, ends, progress)
+                    ends = replay.ends()
+                with parts.switch.holding_off_workers():
+                    live, ends = parts.switch.live_offsets(self.topic), replay.ends()
+                    target = {p: max(replay.done.get(p, 0), min(live.get(p, 0), end))
+                              for p, end in ends.items()}
+                    replay.drain(parts, target, progress)
+                    parts.switch.swap(parts.shadow)
+            finally:
+                replay.close()
+            return RebuildResult(self.projection.full_name, parts.events,
+                                 time.perf_counter() - began, dict(replay.done))
+
+    def from_store(self, log: StoredEvents, progress: RebuildProgress) -> RebuildResult:
+        began = time.perf_counter()
+        with _Parts(self) as parts:
+            progress.phase(f"{self.projection.full_name} from the event store", log.latest())
+            position = parts.replay_store(log, 0, progress)
+            with parts.switch.holding_off_workers():
+                ends = topic_ends(self.bootstrap_servers, self.topic, self.partitions)  # first
+                parts.replay_store(log, position, progress)
+                with parts.shadow.conn.transaction():
+                    parts.shadow.tables.store_offsets(self.topic, ends)
+                parts.switch.swap(parts.shadow)
+            return RebuildResult(self.projection.full_name, parts.events,
+                                 time.perf_counter() - began, ends)
+
+
+class _Parts:
+    """The copy, its applier and the live switch, closed together."""
+
+    def __init__(self, rebuild: SideBySideRebuild) -> None:
+        self.shadow = ShadowTables(rebuild.database_url, rebuild.schema, rebuild.projection)
+        try:
+            self.switch = LiveSwitch(rebuild.database_url, rebuild.schema, rebuild.projection)
+        except BaseException:
+            self.shadow.close()
+            raise
+        self.applier = BatchApplier(self.shadow.conn, self.shadow.tables, rebuild.projection,
+                                    rebuild.decoder)
+        self.events = 0
+
+    def __enter__(self) -> _Parts:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.switch.close()
+        self.shadow.close()
+
+    def apply(self, values: Sequence[bytes], topic: str, next_offsets: dict[int, int]) -> None:
+        with self.shadow.conn.transaction():
+            self.events += self.applier.apply_records(values).applied
+            self.shadow.tables.store_offsets(topic, next_offsets)
+
+    def replay_store(self, log: StoredEvents, position: int, progress: RebuildProgress) -> int:
+        """Apply the log after ``position`` up to its current end; returns the new position."""
+        while page := log.read_after(position, STORE_PAGE):
+            with self.shadow.conn.transaction():
+                self.events += self.applier.apply_records([value for _, value in page]).applied
+            position = page[-1][0]
+            progress.advance(len(page))
+        return position
+
+
+def topic_ends(bootstrap_servers: str, topic: str, partitions: int) -> dict[int, int]:
+    replay = _Replay(bootstrap_servers, topic, partitions)
+    try:
+        return replay.ends()
+    finally:
+        replay.close()
+
+
+class _Replay:
+    """A consumer outside any group, every partition assigned from offset 0."""
+
+    def __init__(self, bootstrap_servers: str, topic: str, partitions: int) -> None:
+        ensure_topic(bootstrap_servers, topic, partitions=partitions, config=EVENT_TOPIC_CONFIG)
+        self.topic = topic
+        self.consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None,
+                                      enable_auto_commit=False, max_poll_records=2000,
+                                      fetch_max_bytes=64 * 1024 * 1024)
+        self.assigned = [TopicPartition(topic, p) for p in sorted(self._partitions())]
+        self.consumer.assign(self.assigned)
+        self.consumer.seek_to_beginning(*self.assigned)
+        self.done: dict[int, int] = {}  # partition → next offset applied to the copy
+
+    def _partitions(self) -> set[int]:
+        """The topic's partitions; a topic created a moment ago may need a metadata refresh."""
+        deadline = time.monotonic() + 10
+        while not (found := self.consumer.partitions_for_topic(self.topic)) and time.monotonic() < deadline:
+            self.consumer.topics()  # refreshes the metadata of every topic
+            time.sleep(0.1)
+        return set(found)
+
+    def ends(self) -> dict[int, int]:
+        return {tp.partition: int(end) for tp, end in self.consumer.end_offsets(self.assigned).items()}
+
+    def behind(self, ends: dict[int, int]) -> int:
+        return sum(max(0, end - self.done.get(p, 0)) for p, end in ends.items())
+
+    def drain(self, parts: _Parts, target: dict[int, int], progress: RebuildProgress) -> None:
+        """Apply every record before ``target`` (per partition), and none after it."""
+        for tp in self.assigned:
+            if self.done.get(tp.partition, 0) < target.get(tp.partition, 0):
+                self.consumer.resume(tp)
+            else:
+                self.consumer.pause(tp)
+        while self.behind(target) > 0:
+            values: list[bytes] = []
+            next_offsets: dict[int, int] = {}
+            for tp, records in self.consumer.poll(timeout_ms=500).items():
+                limit = target.get(tp.partition, 0)
+                kept = [r for r in records if r.offset < limit]
+                if len(kept) < len(records):  # fetched past the target: come back to it later
+                    self.consumer.seek(tp, limit)
+                    self.consumer.pause(tp)
+                if kept:
+                    values += [r.value for r in kept]
+                    next_offsets[tp.partition] = kept[-1].offset + 1
+            if values:
+                parts.apply(values, self.topic, next_offsets)
+                self.done.update(next_offsets)
+                progress.advance(len(values))
+
+    def close(self) -> None:
+        self.consumer.close()
