@@ -73,6 +73,10 @@ class ProjectionTables:
             for statement in statements:
                 if statement.strip():
                     self.conn.execute(statement.encode())
+            # The row the workers lock (FOR SHARE) around every batch: it must exist, or a
+            # rebuild's switch would have nothing to wait for and nothing to hold them off with.
+            self.conn.execute("INSERT INTO projection_generations (projection, generation) "
+                              "VALUES (%s, 0) ON CONFLICT DO NOTHING", (self.projection.full_name,))
 
     def generation(self) -> int:
         """Bumped by every rebuild; a worker that sees it change starts over from offset 0."""
@@ -84,8 +88,7 @@ class ProjectionTables:
         """Inside a transaction: wait for any batch in flight, hold off new ones until the
         transaction ends, and make every running worker start over from the stored offsets."""
         self.conn.execute(
-            "INSERT INTO projection_generations (projection, generation) VALUES (%s, 1) "
-            "ON CONFLICT (projection) DO UPDATE SET generation = projection_generations.generation + 1",
+            "UPDATE projection_generations SET generation = generation + 1 WHERE projection = %s",
             (self.projection.full_name,))
 
     def drop(self) -> None:

@@ -1,14 +1,14 @@
-"""Rebuild rate: a fresh projection worker draining the event topic from offset 0.
+"""Rebuild rate: ``switchboard projections rebuild`` from Kafka offset 0, and from the store.
 
 The backlog is written through the application (personal fields encrypted) and published
 by the relay, here run as ``switchboard relay`` in a process of its own so that it does not
 share the writer's interpreter lock (in one process the two slow each other down
-several-fold, which would only stretch the run). Each rebuild is a real
-:class:`ProjectionRunner` with a cold data-key cache, its own consumer group and its tables
-in a schema of its own (so the live read models stay as they are), polled until it has
-applied every record on the topic or its time cap is up. Next to it, a plain consumer
-reads the same records with no processing: the ceiling Kafka and the client library set
-on this machine.
+several-fold, which would only stretch the run). Each rebuild is the real side-by-side
+rebuild (:class:`adapters.projection_rebuild.SideBySideRebuild`) with a cold data-key cache:
+new tables beside the live ones, every record on the topic (or every stored event) applied,
+then the atomic switch; the time includes the switch. Next to it, a plain consumer reads
+the same records with no processing: the ceiling Kafka and the client library set on this
+machine.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 from kafka import KafkaConsumer, TopicPartition
-from psycopg import sql
 
 from adapters.projected_events import EventDecoder
-from adapters.projection_runner import ProjectionRunner
+from adapters.projection_rebuild import SideBySideRebuild
 from bench.caller_events import EVENTS_PER_CALLER, save_callers
 from bench.relay import Positions, relay_process, wait_until
 from contact_center.bootstrap import Container, data_key_store, read_models
@@ -90,31 +88,35 @@ def raw_read(servers: str, topic: str, total: int, cap: float) -> Drain:
         consumer.close()
 
 
-def rebuild(container: Container, name: str, total: int, cap: float) -> Drain:
-    """A fresh worker for projection ``name`` from offset 0, until it has applied ``total``
-    records or ``cap`` seconds have passed: events/s."""
+class _Count:
+    def __init__(self) -> None:
+        self.events = 0
+
+    def phase(self, description: str, total: int) -> None:
+        """Only the count matters here."""
+
+    def advance(self, events: int) -> None:
+        self.events += events
+
+
+def rebuild(container: Container, name: str, total: int, *, from_store: bool = False) -> Drain:
+    """The side-by-side rebuild of projection ``name`` with a cold key cache, switch included:
+    records (or stored events) read per second."""
     settings, endpoints = container.settings, container.endpoints
-    schema = f"{settings.db_schema}_rebuild"
-    with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     keys = data_key_store(settings, endpoints)  # a cold key cache, as after a restart
     projection = next(p for p in read_models(settings, keys) if p.full_name == name)
-    runner = ProjectionRunner(
-        projection, database_url=endpoints.database_url, schema=schema,
+    side = SideBySideRebuild(
+        projection, database_url=endpoints.database_url, schema=settings.db_schema,
         bootstrap_servers=endpoints.kafka_bootstrap_servers, topic=f"{settings.topic_prefix}.events",
-        decoder=EventDecoder(keys), group_prefix=f"{settings.topic_prefix}.rebuild",
-        partitions=settings.event_partitions)
+        decoder=EventDecoder(keys), partitions=settings.event_partitions)
+    count = _Count()
     try:
-        applied, began = 0, time.perf_counter()
-        while applied < total and time.perf_counter() - began < cap:
-            applied += runner.poll_once(timeout_ms=200)
-        return Drain(applied, total, time.perf_counter() - began)
+        began = time.perf_counter()
+        if from_store:
+            assert container.projections.stored_events is not None
+            side.from_store(container.projections.stored_events(), count)
+        else:
+            side.from_kafka(count)
+        return Drain(count.events, total, time.perf_counter() - began)
     finally:
-        runner.close()
         keys.pool.close()
-
-
-def drop_rebuild_schema(container: Container) -> None:
-    schema = f"{container.settings.db_schema}_rebuild"
-    with psycopg.connect(container.endpoints.database_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
