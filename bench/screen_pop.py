@@ -116,9 +116,13 @@ def serving(endpoints: Endpoints, schema: str, master_key: str, tmp: Path) -> It
 
 def measure(container: Container, base: str, options: RunOptions) -> tuple[SimulationReport, float, float]:
     run = prepare(container, options)
-    before = buckets(base)
+    before, cpu = buckets(base), time.process_time()
     report = asyncio.run(play(call_simulator(base, run.stage.cti_token), run))
-    after = buckets(base)
+    after, cpu = buckets(base), time.process_time() - cpu
+    # Not in the table: whether the simulator itself was short of CPU, and what went wrong.
+    print(f"simulator process: {cpu:.1f} CPU s in {report.seconds:.1f} s", flush=True)
+    for sample in report.error_samples[:5]:
+        print(f"  error: {sample}", flush=True)
     return report, quantile(before, after, 0.5), quantile(before, after, 0.99)
 
 

@@ -103,7 +103,7 @@ def test_simulated_traffic_pops_every_offered_agent_and_ends_every_call(
             entry = entries.get(interaction_id)
             return entry is not None and entry["status"] == "ended" and entry["talk_seconds"] is not None
 
-        wait_until(in_timeline, what="the answered call in the caller's timeline")
+        wait_until(in_timeline, timeout=90, what="the answered call in the caller's timeline")
 
         command = run_cli("simulate", "--agents", "6", "--customers", "80", "--population", "e2e",
                           "--team-size", "3", "--rate", "5", "--duration", "2", "--time-scale", "0.004",
