@@ -40,9 +40,10 @@ class BatchApplier:
     def apply_events(self, events: Sequence[ProjectedEvent]) -> Applied:
         fresh = self.tables.claim_many([(event.id, event.sequence) for event in events])
         applied = 0
-        for event in events:
-            if event.id in fresh:
-                fresh.discard(event.id)  # a second copy later in this batch is a re-delivery
-                self.projection.apply(self.tx, event)
-                applied += 1
+        with self.tx.pipelined():  # handlers' writes go out without waiting, one by one
+            for event in events:
+                if event.id in fresh:
+                    fresh.discard(event.id)  # a second copy later in this batch is a re-delivery
+                    self.projection.apply(self.tx, event)
+                    applied += 1
         return Applied(applied, len(events) - applied)

@@ -59,7 +59,7 @@ class AgentDirectoryProjection(Projection):
 
     def onboarded(self, tx: Tx, event: ProjectedEvent) -> None:
         data = event.data
-        tx.execute(
+        tx.write(
             f"INSERT INTO {TABLE} (agent_id, login_digest, name_digest, team, presence, active, "
             "extensions) VALUES (%s, %s, %s, %s, 'offline', true, %s) ON CONFLICT (agent_id) DO NOTHING",
             (event.aggregate_id, self._hash(LOGIN, data.get("login")),
@@ -67,29 +67,29 @@ class AgentDirectoryProjection(Projection):
              list(data.get("extensions") or ())))
 
     def renamed(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"UPDATE {TABLE} SET name_digest = %s WHERE agent_id = %s",
+        tx.write(f"UPDATE {TABLE} SET name_digest = %s WHERE agent_id = %s",
                    (self._hash(NAME, event.data.get("display_name")), event.aggregate_id))
 
     def extension_added(self, tx: Tx, event: ProjectedEvent) -> None:
         extension = str(event.data["extension"])
-        tx.execute(f"UPDATE {TABLE} SET extensions = array_append(extensions, %s) "
+        tx.write(f"UPDATE {TABLE} SET extensions = array_append(extensions, %s) "
                    "WHERE agent_id = %s AND NOT (%s = ANY (extensions))",
                    (extension, event.aggregate_id, extension))
 
     def extension_removed(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"UPDATE {TABLE} SET extensions = array_remove(extensions, %s) WHERE agent_id = %s",
+        tx.write(f"UPDATE {TABLE} SET extensions = array_remove(extensions, %s) WHERE agent_id = %s",
                    (str(event.data["extension"]), event.aggregate_id))
 
     def team_changed(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"UPDATE {TABLE} SET team = %s WHERE agent_id = %s",
+        tx.write(f"UPDATE {TABLE} SET team = %s WHERE agent_id = %s",
                    (event.data.get("team"), event.aggregate_id))
 
     def presence_changed(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"UPDATE {TABLE} SET presence = %s WHERE agent_id = %s",
+        tx.write(f"UPDATE {TABLE} SET presence = %s WHERE agent_id = %s",
                    (str(event.data["presence"]), event.aggregate_id))
 
     def deactivated(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"UPDATE {TABLE} SET active = false, presence = 'offline' WHERE agent_id = %s",
+        tx.write(f"UPDATE {TABLE} SET active = false, presence = 'offline' WHERE agent_id = %s",
                    (event.aggregate_id,))
 
 

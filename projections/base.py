@@ -22,6 +22,11 @@ class Tx(Protocol):
     def execute(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> int:
         """Run a statement; returns the row count."""
 
+    def write(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> None:
+        """Run a statement whose row count the caller does not need. It may be sent without
+        waiting for its result (pipelined); a later read or the commit waits for it, and its
+        error, if any, surfaces there."""
+
     def fetchone(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> tuple[Any, ...] | None:
         ...
 

@@ -50,26 +50,26 @@ class CallQueuesProjection(Projection):
                 **{CALL + kind: self.finished for kind in UNANSWERED}}
 
     def rang(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"INSERT INTO {TABLE} (interaction_id, direction, queue, rang_at) "
+        tx.write(f"INSERT INTO {TABLE} (interaction_id, direction, queue, rang_at) "
                    "VALUES (%s, %s, %s, %s) ON CONFLICT (interaction_id) DO UPDATE SET "
                    "direction = EXCLUDED.direction, queue = EXCLUDED.queue, rang_at = EXCLUDED.rang_at",
                    (event.aggregate_id, event.data.get("direction"), event.data.get("queue"), event.time))
         self._forget_if_done(tx, event)
 
     def answered(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"INSERT INTO {TABLE} (interaction_id, answered) VALUES (%s, true) "
+        tx.write(f"INSERT INTO {TABLE} (interaction_id, answered) VALUES (%s, true) "
                    "ON CONFLICT (interaction_id) DO UPDATE SET answered = true", (event.aggregate_id,))
         self._forget_if_done(tx, event)
 
     def finished(self, tx: Tx, event: ProjectedEvent, needs_answer: bool = False) -> None:
-        tx.execute(f"INSERT INTO {TABLE} (interaction_id, finished, needs_answer) VALUES (%s, true, %s) "
+        tx.write(f"INSERT INTO {TABLE} (interaction_id, finished, needs_answer) VALUES (%s, true, %s) "
                    "ON CONFLICT (interaction_id) DO UPDATE SET finished = true, "
                    "needs_answer = EXCLUDED.needs_answer", (event.aggregate_id, needs_answer))
         self._forget_if_done(tx, event)
 
     @staticmethod
     def _forget_if_done(tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"DELETE FROM {TABLE} WHERE interaction_id = %s AND rang_at IS NOT NULL AND finished "
+        tx.write(f"DELETE FROM {TABLE} WHERE interaction_id = %s AND rang_at IS NOT NULL AND finished "
                    "AND (answered OR NOT needs_answer)", (event.aggregate_id,))
 
 

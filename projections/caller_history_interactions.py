@@ -39,7 +39,7 @@ def write(tx: Tx, event: ProjectedEvent, plain: Columns | None = None,
         values.append(event.version)
         updates.append(f"{group}_version = GREATEST(t.{group}_version, EXCLUDED.{group}_version)")
     placeholders = ", ".join(["%s"] * (len(names) + 1))
-    tx.execute(f"INSERT INTO {INTERACTIONS} AS t (interaction_id, {', '.join(names)}) "
+    tx.write(f"INSERT INTO {INTERACTIONS} AS t (interaction_id, {', '.join(names)}) "
                f"VALUES ({placeholders}) ON CONFLICT (interaction_id) DO UPDATE SET {', '.join(updates)}",
                [event.aggregate_id, *values])
 
@@ -121,7 +121,7 @@ def wrap_up_recorded(tx: Tx, event: ProjectedEvent) -> None:
 
 def note_added(tx: Tx, event: ProjectedEvent) -> None:
     """Notes of interactions and cases alike, keyed by their aggregate and version."""
-    tx.execute(f"INSERT INTO {NOTES} (parent_id, version, owner_id, note, at, actor) "
+    tx.write(f"INSERT INTO {NOTES} (parent_id, version, owner_id, note, at, actor) "
                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
                (event.aggregate_id, event.version, event.uuid("customer_id"), event.data.get("note"),
                 event.time, event.actor))

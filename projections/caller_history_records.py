@@ -16,7 +16,7 @@ from projections.caller_history_schema import CASE_CHANGES, CASES, CONSENTS, CUS
 
 
 def registered(tx: Tx, event: ProjectedEvent) -> None:
-    tx.execute(f"INSERT INTO {CUSTOMERS} (customer_id, kind, registered_at, registered_by) "
+    tx.write(f"INSERT INTO {CUSTOMERS} (customer_id, kind, registered_at, registered_by) "
                "VALUES (%s, %s, %s, %s) ON CONFLICT (customer_id) DO UPDATE SET kind = EXCLUDED.kind, "
                "registered_at = EXCLUDED.registered_at, registered_by = EXCLUDED.registered_by",
                (event.aggregate_id, event.data.get("kind"), event.time, event.actor))
@@ -25,7 +25,7 @@ def registered(tx: Tx, event: ProjectedEvent) -> None:
 def consent(granted: bool) -> Handler:
     def handle(tx: Tx, event: ProjectedEvent) -> None:
         data = event.data
-        tx.execute(f"INSERT INTO {CONSENTS} (customer_id, version, channel, purpose, granted, source, "
+        tx.write(f"INSERT INTO {CONSENTS} (customer_id, version, channel, purpose, granted, source, "
                    "at, actor) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
                    (event.aggregate_id, event.version, data["channel"], data["purpose"], granted,
                     data["source"], event.time, event.actor))
@@ -39,7 +39,7 @@ def merge_change(duplicate_field: str | None, survivor_field: str | None, merged
     def handle(tx: Tx, event: ProjectedEvent) -> None:
         duplicate = event.uuid(duplicate_field) if duplicate_field else event.aggregate_id
         survivor = event.uuid(survivor_field) if survivor_field else event.aggregate_id
-        tx.execute(f"INSERT INTO {MERGES} AS m (customer_id, survivor_id, merged, sequence, at, actor) "
+        tx.write(f"INSERT INTO {MERGES} AS m (customer_id, survivor_id, merged, sequence, at, actor) "
                    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (customer_id) DO UPDATE SET "
                    "survivor_id = EXCLUDED.survivor_id, merged = EXCLUDED.merged, "
                    "sequence = EXCLUDED.sequence, at = EXCLUDED.at, actor = EXCLUDED.actor "
@@ -50,16 +50,16 @@ def merge_change(duplicate_field: str | None, survivor_field: str | None, merged
 
 def personal_data_erased(tx: Tx, event: ProjectedEvent) -> None:
     """Blank every personal copy sealed with the customer's keys, in this transaction."""
-    tx.execute(f"INSERT INTO {CUSTOMERS} (customer_id, erased_at, erased_by) VALUES (%s, %s, %s) "
+    tx.write(f"INSERT INTO {CUSTOMERS} (customer_id, erased_at, erased_by) VALUES (%s, %s, %s) "
                "ON CONFLICT (customer_id) DO UPDATE SET erased_at = EXCLUDED.erased_at, "
                "erased_by = EXCLUDED.erased_by", (event.aggregate_id, event.time, event.actor))
     for statement in PURGE:
-        tx.execute(statement, {"customer": event.aggregate_id, "erased": ERASED})
+        tx.write(statement, {"customer": event.aggregate_id, "erased": ERASED})
 
 
 def _change(tx: Tx, event: ProjectedEvent, change: str, agent: Any = None) -> None:
     """One line of the case's history, with the status the case has after it."""
-    tx.execute(f"INSERT INTO {CASE_CHANGES} (case_id, version, change, status, agent_id, reason, at, "
+    tx.write(f"INSERT INTO {CASE_CHANGES} (case_id, version, change, status, agent_id, reason, at, "
                f"actor) SELECT case_id, %s, %s, status, %s, %s, %s, %s FROM {CASES} WHERE case_id = %s "
                "ON CONFLICT DO NOTHING",
                (event.version, change, agent, event.data.get("reason"), event.time, event.actor,
@@ -68,7 +68,7 @@ def _change(tx: Tx, event: ProjectedEvent, change: str, agent: Any = None) -> No
 
 def _update(tx: Tx, event: ProjectedEvent, **columns: Any) -> None:
     names = ", ".join(f"{name} = %s" for name in columns)
-    tx.execute(f"UPDATE {CASES} SET {names} WHERE case_id = %s", [*columns.values(), event.aggregate_id])
+    tx.write(f"UPDATE {CASES} SET {names} WHERE case_id = %s", [*columns.values(), event.aggregate_id])
 
 
 def _status(tx: Tx, event: ProjectedEvent, status: str, change: str, **columns: Any) -> None:
@@ -78,7 +78,7 @@ def _status(tx: Tx, event: ProjectedEvent, status: str, change: str, **columns: 
 
 def case_opened(tx: Tx, event: ProjectedEvent) -> None:
     data = event.data
-    tx.execute(f"INSERT INTO {CASES} (case_id, customer_id, kind, category, priority, summary, "
+    tx.write(f"INSERT INTO {CASES} (case_id, customer_id, kind, category, priority, summary, "
                "origin_interaction_id, opened_at, opened_by, status, status_at, status_by) "
                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'open', %s, %s) ON CONFLICT DO NOTHING",
                (event.aggregate_id, event.uuid("customer_id"), data["kind"], data["category"],

@@ -52,7 +52,7 @@ class CasesSlaProjection(Projection):
 
     def opened(self, tx: Tx, event: ProjectedEvent) -> None:
         data, opened_at = event.data, event.time
-        tx.execute(
+        tx.write(
             f"INSERT INTO {TABLE} (case_id, customer_id, kind, category, priority, status, opened_at, "
             "first_response_due, resolution_due) VALUES (%s, %s, %s, %s, %s, 'open', %s, %s, %s) "
             "ON CONFLICT (case_id) DO NOTHING",
@@ -63,11 +63,11 @@ class CasesSlaProjection(Projection):
 
     def reopened(self, tx: Tx, event: ProjectedEvent) -> None:
         """Open again against the original deadlines; the resolution no longer counts."""
-        tx.execute(f"UPDATE {TABLE} SET status = 'open', resolved_at = NULL, closed_at = NULL, "
+        tx.write(f"UPDATE {TABLE} SET status = 'open', resolved_at = NULL, closed_at = NULL, "
                    "reopen_count = reopen_count + 1 WHERE case_id = %s", (event.aggregate_id,))
 
     @staticmethod
     def _set(tx: Tx, event: ProjectedEvent, **values: Any) -> None:
         assignments = ", ".join(f"{column} = %s" for column in values)
-        tx.execute(f"UPDATE {TABLE} SET {assignments} WHERE case_id = %s",
+        tx.write(f"UPDATE {TABLE} SET {assignments} WHERE case_id = %s",
                    (*values.values(), event.aggregate_id))

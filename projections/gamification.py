@@ -90,7 +90,7 @@ class GamificationProjection(Projection):
         return {**agent, **calls, **cases}
 
     def onboarded(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"INSERT INTO {self.t.agents} (agent_id, display_name, team) VALUES (%s, %s, %s) "
+        tx.write(f"INSERT INTO {self.t.agents} (agent_id, display_name, team) VALUES (%s, %s, %s) "
                    "ON CONFLICT (agent_id) DO UPDATE SET display_name = EXCLUDED.display_name, "
                    "team = EXCLUDED.team",
                    (event.aggregate_id, event.data.get("display_name"), event.data.get("team")))
@@ -100,7 +100,7 @@ class GamificationProjection(Projection):
 
     def _agent(self, tx: Tx, event: ProjectedEvent, **values: object) -> None:
         assignments = ", ".join(f"{column} = %s" for column in values)
-        tx.execute(f"UPDATE {self.t.agents} SET {assignments} WHERE agent_id = %s",
+        tx.write(f"UPDATE {self.t.agents} SET {assignments} WHERE agent_id = %s",
                    (*values.values(), event.aggregate_id))
 
     def call_rang(self, tx: Tx, event: ProjectedEvent) -> None:
@@ -116,12 +116,12 @@ class GamificationProjection(Projection):
                    hold_seconds=float(event.data["hold_seconds"]))
 
     def call_unanswered(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"DELETE FROM {self.t.calls} WHERE interaction_id = %s", (event.aggregate_id,))
+        tx.write(f"DELETE FROM {self.t.calls} WHERE interaction_id = %s", (event.aggregate_id,))
 
     def _call(self, tx: Tx, event: ProjectedEvent, **facts: object) -> None:
         columns = ", ".join(facts)
         updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in facts)
-        tx.execute(f"INSERT INTO {self.t.calls} (interaction_id, {columns}) VALUES "
+        tx.write(f"INSERT INTO {self.t.calls} (interaction_id, {columns}) VALUES "
                    f"(%s{', %s' * len(facts)}) ON CONFLICT (interaction_id) DO UPDATE SET {updates}",
                    (event.aggregate_id, *facts.values()))
         row = tx.fetchone(
@@ -144,13 +144,13 @@ class GamificationProjection(Projection):
 
     def case_opened(self, tx: Tx, event: ProjectedEvent) -> None:
         data = event.data
-        tx.execute(f"INSERT INTO {self.t.cases} (case_id, kind, category, priority, opened_at, "
+        tx.write(f"INSERT INTO {self.t.cases} (case_id, kind, category, priority, opened_at, "
                    "resolution_due) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (case_id) DO NOTHING",
                    (event.aggregate_id, data["kind"], data["category"], data["priority"], event.time,
                     event.time + timedelta(minutes=int(data["resolution_minutes"]))))
 
     def case_assigned(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"UPDATE {self.t.cases} SET assignee = %s WHERE case_id = %s",
+        tx.write(f"UPDATE {self.t.cases} SET assignee = %s WHERE case_id = %s",
                    (event.uuid("agent_id"), event.aggregate_id))
 
     def case_resolved(self, tx: Tx, event: ProjectedEvent) -> None:

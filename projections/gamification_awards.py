@@ -42,10 +42,10 @@ class Awards:
         t, points = self.t, award.rule.points
         # Workers sharing the partitions would otherwise read one agent's day, runs and badge
         # evidence past each other's uncommitted writes.
-        tx.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{t.prefix}:{award.agent_id}",))
+        tx.write("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{t.prefix}:{award.agent_id}",))
         day = self.day_of(award.at)
         if day >= self.keep_from():
-            tx.execute(f"INSERT INTO {t.points} (event_id, rule_id, agent_id, points, event_type, earned_at, "
+            tx.write(f"INSERT INTO {t.points} (event_id, rule_id, agent_id, points, event_type, earned_at, "
                        "day) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
                        (award.event_id, award.rule.id, award.agent_id, points, award.event_type,
                         award.at, day))
@@ -78,9 +78,9 @@ class Awards:
             last = tx.fetchone(latest, key)
             if last is None or (award.at, award.event_id) > (last[0], str(last[1])):
                 return
-            tx.execute(f"DELETE {where} AND event_id = %s", (*key, last[1]))
+            tx.write(f"DELETE {where} AND event_id = %s", (*key, last[1]))
             counted -= 1
-        tx.execute(f"INSERT INTO {t.badge_progress} (agent_id, badge_id, earned_at, event_id) "
+        tx.write(f"INSERT INTO {t.badge_progress} (agent_id, badge_id, earned_at, event_id) "
                    "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING", (*key, award.at, award.event_id))
         if counted + 1 == badge.threshold:
             completing = tx.fetchone(latest, key)

@@ -25,7 +25,7 @@ from projections.gamification_tables import GamificationTables
 def earn_badge(tx: Tx, t: GamificationTables, agent_id: UUID, badge_id: str, earned_at: datetime,
                day: date, event_id: str | None) -> None:
     """Record the badge, or move it to an earlier moment; a later one changes nothing."""
-    tx.execute(
+    tx.write(
         f"INSERT INTO {t.badges} AS b (agent_id, badge_id, earned_at, day, event_id) "
         "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (agent_id, badge_id) DO UPDATE SET "
         "earned_at = EXCLUDED.earned_at, day = EXCLUDED.day, event_id = EXCLUDED.event_id "
@@ -46,16 +46,16 @@ class StreakKeeper:
         before = tx.fetchone(f"SELECT run FROM {t.streak_days} WHERE agent_id = %s AND streak_id = %s "
                              "AND day = %s", (agent_id, streak.id, day - timedelta(days=1)))
         run = 1 + (int(before[0]) if before else 0)
-        tx.execute(f"INSERT INTO {t.streak_days} (agent_id, streak_id, day, run) VALUES (%s, %s, %s, %s)",
+        tx.write(f"INSERT INTO {t.streak_days} (agent_id, streak_id, day, run) VALUES (%s, %s, %s, %s)",
                    (agent_id, streak.id, day, run))
         last = self._run_end(tx, streak, agent_id, day)
         if last > day:
-            tx.execute(f"UPDATE {t.streak_days} SET run = %(run)s + (day - %(day)s) "
+            tx.write(f"UPDATE {t.streak_days} SET run = %(run)s + (day - %(day)s) "
                        "WHERE agent_id = %(agent)s AND streak_id = %(streak)s "
                        "AND day > %(day)s AND day <= %(last)s",
                        {"run": run, "day": day, "last": last, "agent": agent_id, "streak": streak.id})
         longest = run + (last - day).days
-        tx.execute(f"INSERT INTO {t.streaks} AS s (agent_id, streak_id, best) VALUES (%s, %s, %s) "
+        tx.write(f"INSERT INTO {t.streaks} AS s (agent_id, streak_id, best) VALUES (%s, %s, %s) "
                    "ON CONFLICT (agent_id, streak_id) DO UPDATE SET best = greatest(s.best, EXCLUDED.best)",
                    (agent_id, streak.id, longest))
         for badge in self.rules.on_streak(streak.id):

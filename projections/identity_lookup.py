@@ -55,24 +55,24 @@ class IdentityLookupProjection(Projection):
         return self.digest(str(data["identity_kind"]), str(data["value"]), str(data.get("scope", "")))
 
     def identity_added(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"INSERT INTO {TABLE} (digest, kind, customer_id) VALUES (%s, %s, %s) "
+        tx.write(f"INSERT INTO {TABLE} (digest, kind, customer_id) VALUES (%s, %s, %s) "
                    "ON CONFLICT DO NOTHING",
                    (self._digest(event), event.data["identity_kind"], event.aggregate_id))
 
     def identity_removed(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"DELETE FROM {TABLE} WHERE digest = %s AND customer_id = %s",
+        tx.write(f"DELETE FROM {TABLE} WHERE digest = %s AND customer_id = %s",
                    (self._digest(event), event.aggregate_id))
 
     def merged_into(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"INSERT INTO {MERGES} (customer_id, survivor_id) VALUES (%s, %s) "
+        tx.write(f"INSERT INTO {MERGES} (customer_id, survivor_id) VALUES (%s, %s) "
                    "ON CONFLICT (customer_id) DO UPDATE SET survivor_id = EXCLUDED.survivor_id",
                    (event.aggregate_id, event.uuid("survivor_id")))
 
     def unmerged(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"DELETE FROM {MERGES} WHERE customer_id = %s", (event.aggregate_id,))
+        tx.write(f"DELETE FROM {MERGES} WHERE customer_id = %s", (event.aggregate_id,))
 
     def erased(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"DELETE FROM {TABLE} WHERE customer_id = %s", (event.aggregate_id,))
+        tx.write(f"DELETE FROM {TABLE} WHERE customer_id = %s", (event.aggregate_id,))
 
 
 def find_customers(tx: Tx, digest: str) -> list[UUID]:

@@ -62,7 +62,7 @@ class ScreenPopCardProjection(Projection):
 
     def registered(self, tx: Tx, event: ProjectedEvent) -> None:
         name = event.data.get("display_name")
-        tx.execute(f"INSERT INTO {CARDS} (customer_id, status, kind, display_name) "
+        tx.write(f"INSERT INTO {CARDS} (customer_id, status, kind, display_name) "
                    "VALUES (%s, 'active', %s, %s) ON CONFLICT (customer_id) DO UPDATE SET "
                    "kind = EXCLUDED.kind, display_name = EXCLUDED.display_name",
                    (event.aggregate_id, event.data["kind"], name))
@@ -70,20 +70,20 @@ class ScreenPopCardProjection(Projection):
 
     def details_updated(self, tx: Tx, event: ProjectedEvent) -> None:
         name = event.data.get("display_name")
-        tx.execute(f"UPDATE {CARDS} SET display_name = %s WHERE customer_id = %s "
+        tx.write(f"UPDATE {CARDS} SET display_name = %s WHERE customer_id = %s "
                    "AND status <> 'erased'", (name, event.aggregate_id))
         self._name_members(tx, event.aggregate_id, name)
 
     def _name_members(self, tx: Tx, organisation_id: UUID, name: object) -> None:
         """The organisation's name on its members' cards (they may have joined before)."""
-        tx.execute(f"UPDATE {CARDS} SET organisation_name = %s WHERE organisation_id = %s "
+        tx.write(f"UPDATE {CARDS} SET organisation_name = %s WHERE organisation_id = %s "
                    "AND status <> 'erased'", (name, organisation_id))
 
     def consent(self, tx: Tx, event: ProjectedEvent) -> None:
         if is_erased(tx, event.aggregate_id):
             return
         granted = event.kind.endswith("_granted")
-        tx.execute(f"INSERT INTO {CONSENTS} (customer_id, channel, purpose, granted, recorded_at) "
+        tx.write(f"INSERT INTO {CONSENTS} (customer_id, channel, purpose, granted, recorded_at) "
                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (customer_id, channel, purpose) "
                    "DO UPDATE SET granted = EXCLUDED.granted, recorded_at = EXCLUDED.recorded_at",
                    (event.aggregate_id, event.data["channel"], event.data["purpose"], granted,
@@ -93,32 +93,32 @@ class ScreenPopCardProjection(Projection):
         """The name is copied if the organisation's card exists already; else its
         registration (another partition) writes it onto this card when it arrives."""
         organisation = event.uuid("organisation_id")
-        tx.execute(f"UPDATE {CARDS} SET organisation_id = %s, organisation_name = ("
+        tx.write(f"UPDATE {CARDS} SET organisation_id = %s, organisation_name = ("
                    f"SELECT o.display_name FROM {CARDS} o WHERE o.customer_id = %s "
                    "AND o.status <> 'erased') WHERE customer_id = %s AND status <> 'erased'",
                    (organisation, organisation, event.aggregate_id))
 
     def organisation_left(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"UPDATE {CARDS} SET organisation_id = NULL, organisation_name = NULL "
+        tx.write(f"UPDATE {CARDS} SET organisation_id = NULL, organisation_name = NULL "
                    "WHERE customer_id = %s", (event.aggregate_id,))
 
     def merged_into(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"UPDATE {CARDS} SET status = 'merged', merged_into = %s WHERE customer_id = %s "
+        tx.write(f"UPDATE {CARDS} SET status = 'merged', merged_into = %s WHERE customer_id = %s "
                    "AND status <> 'erased'", (event.uuid("survivor_id"), event.aggregate_id))
 
     def unmerged(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute(f"UPDATE {CARDS} SET status = 'active', merged_into = NULL WHERE customer_id = %s "
+        tx.write(f"UPDATE {CARDS} SET status = 'active', merged_into = NULL WHERE customer_id = %s "
                    "AND status = 'merged'", (event.aggregate_id,))
 
     def erased(self, tx: Tx, event: ProjectedEvent) -> None:
         """Purge everything about the customer; the card keeps its id and the erased status."""
         customer = event.aggregate_id
-        tx.execute(f"INSERT INTO {CARDS} (customer_id, status) VALUES (%s, 'erased') "
+        tx.write(f"INSERT INTO {CARDS} (customer_id, status) VALUES (%s, 'erased') "
                    "ON CONFLICT (customer_id) DO UPDATE SET status = 'erased', kind = NULL, "
                    "display_name = NULL, organisation_id = NULL, organisation_name = NULL, "
                    "merged_into = NULL, segment = NULL, abc_class = NULL, vip = false", (customer,))
-        tx.execute(f"DELETE FROM {CONSENTS} WHERE customer_id = %s", (customer,))
-        tx.execute(f"DELETE FROM {CASES} WHERE customer_id = %s", (customer,))
+        tx.write(f"DELETE FROM {CONSENTS} WHERE customer_id = %s", (customer,))
+        tx.write(f"DELETE FROM {CASES} WHERE customer_id = %s", (customer,))
         self._name_members(tx, customer, None)
         screen_pop_contacts.forget_customer(tx, customer)
 
@@ -127,7 +127,7 @@ class ScreenPopCardProjection(Projection):
         if customer is None or is_erased(tx, customer):
             return
         data, opened_at = event.data, event.time
-        tx.execute(
+        tx.write(
             f"INSERT INTO {CASES} (case_id, customer_id, kind, category, priority, status, opened_at, "
             "first_response_due, resolution_due) VALUES (%s, %s, %s, %s, %s, 'open', %s, %s, %s) "
             "ON CONFLICT (case_id) DO NOTHING",
@@ -137,4 +137,4 @@ class ScreenPopCardProjection(Projection):
 
     def case_changed(self, tx: Tx, event: ProjectedEvent) -> None:
         status = CASE_STATUS_AFTER[event.kind.removeprefix(CASE)]
-        tx.execute(f"UPDATE {CASES} SET status = %s WHERE case_id = %s", (status, event.aggregate_id))
+        tx.write(f"UPDATE {CASES} SET status = %s WHERE case_id = %s", (status, event.aggregate_id))

@@ -69,11 +69,11 @@ def created(tx: Tx, event: ProjectedEvent) -> None:
     if stub:  # its link came first, from the customer's partition
         _promote(tx, event.aggregate_id)
     elif customer is None:
-        tx.execute(f"INSERT INTO {UNLINKED} (interaction_id, link_version, {COLUMNS}) "
+        tx.write(f"INSERT INTO {UNLINKED} (interaction_id, link_version, {COLUMNS}) "
                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                    (event.aggregate_id, event.version, *content))
     elif not is_erased(tx, customer):
-        tx.execute(f"INSERT INTO {CONTACTS} (interaction_id, customer_id, link_version, {COLUMNS}) "
+        tx.write(f"INSERT INTO {CONTACTS} (interaction_id, customer_id, link_version, {COLUMNS}) "
                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                    (event.aggregate_id, customer, event.version, *content))
         _joined(tx, customer, channel, str(data["direction"]), event.time)
@@ -92,7 +92,7 @@ def changed(tx: Tx, event: ProjectedEvent) -> None:
     for guard, values in updates:
         assignments = ", ".join(f"{column} = %s" for column in values)
         for table in (CONTACTS, UNLINKED):
-            tx.execute(f"UPDATE {table} SET {assignments}, {guard} = %s "
+            tx.write(f"UPDATE {table} SET {assignments}, {guard} = %s "
                        f"WHERE interaction_id = %s AND {guard} < %s",
                        (*values.values(), event.version, event.aggregate_id, event.version))
 
@@ -111,14 +111,14 @@ def linked(tx: Tx, event: ProjectedEvent) -> None:
             return  # a later link was applied first
         _count(tx, previous, channel, direction, started_at, -1)
         if erased:
-            tx.execute(f"DELETE FROM {CONTACTS} WHERE interaction_id = %s", (interaction,))
+            tx.write(f"DELETE FROM {CONTACTS} WHERE interaction_id = %s", (interaction,))
             return
-        tx.execute(f"UPDATE {CONTACTS} SET customer_id = %s, link_version = %s "
+        tx.write(f"UPDATE {CONTACTS} SET customer_id = %s, link_version = %s "
                    "WHERE interaction_id = %s", (target, version, interaction))
         _joined(tx, target, channel, direction, started_at)
         return
     linked_to = None if erased else target
-    tx.execute(
+    tx.write(
         f"INSERT INTO {UNLINKED} (interaction_id, linked_to, link_version, discarded) "
         "VALUES (%s, %s, %s, %s) ON CONFLICT (interaction_id) DO UPDATE SET "
         "linked_to = EXCLUDED.linked_to, link_version = EXCLUDED.link_version, "
@@ -130,9 +130,9 @@ def linked(tx: Tx, event: ProjectedEvent) -> None:
 def forget_customer(tx: Tx, customer_id: UUID) -> None:
     """Erasure: drop the customer's contacts and counts; links still waiting for their
     interaction are kept as discarded stubs, so that interaction is dropped when it arrives."""
-    tx.execute(f"DELETE FROM {CONTACTS} WHERE customer_id = %s", (customer_id,))
-    tx.execute(f"DELETE FROM {INBOUND} WHERE customer_id = %s", (customer_id,))
-    tx.execute(f"UPDATE {UNLINKED} SET linked_to = NULL, discarded = true WHERE linked_to = %s",
+    tx.write(f"DELETE FROM {CONTACTS} WHERE customer_id = %s", (customer_id,))
+    tx.write(f"DELETE FROM {INBOUND} WHERE customer_id = %s", (customer_id,))
+    tx.write(f"UPDATE {UNLINKED} SET linked_to = NULL, discarded = true WHERE linked_to = %s",
                (customer_id,))
 
 
@@ -145,7 +145,7 @@ def _promote(tx: Tx, interaction: UUID) -> None:
     if row is None or row[0] is None or is_erased(tx, row[0]):
         return
     customer, link_version, *content = row
-    tx.execute(f"INSERT INTO {CONTACTS} (interaction_id, customer_id, link_version, {COLUMNS}) "
+    tx.write(f"INSERT INTO {CONTACTS} (interaction_id, customer_id, link_version, {COLUMNS}) "
                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                (interaction, customer, link_version, *content))
     channel, direction, started_at = content[:3]
@@ -154,7 +154,7 @@ def _promote(tx: Tx, interaction: UUID) -> None:
 
 def _joined(tx: Tx, customer: UUID, channel: str, direction: str, started_at: datetime) -> None:
     """An interaction joined the customer's contacts: keep the newest, count it if inbound."""
-    tx.execute(
+    tx.write(
         f"DELETE FROM {CONTACTS} WHERE customer_id = %s AND interaction_id NOT IN ("
         f"SELECT interaction_id FROM {CONTACTS} WHERE customer_id = %s "
         "ORDER BY started_at DESC, interaction_id DESC LIMIT %s)",
@@ -169,11 +169,11 @@ def _count(tx: Tx, customer: UUID, channel: str, direction: str, started_at: dat
     if direction != "inbound":
         return
     day = started_at.astimezone(UTC).date()
-    tx.execute(
+    tx.write(
         f"INSERT INTO {INBOUND} (customer_id, channel, day, contacts) VALUES (%s, %s, %s, %s) "
         f"ON CONFLICT (customer_id, channel, day) DO UPDATE SET contacts = {INBOUND}.contacts + %s",
         (customer, channel, day, delta, delta))
-    tx.execute(
+    tx.write(
         f"DELETE FROM {INBOUND} WHERE customer_id = %s AND (contacts <= 0 OR day < ("
         f"SELECT max(day) FROM {INBOUND} WHERE customer_id = %s) - %s)",
         (customer, customer, PREFERRED_CHANNEL_DAYS))

@@ -1,7 +1,10 @@
-"""A projection worker process for fault tests: counts events per Kafka key (customer).
+"""A projection worker process for fault tests: counts events per Kafka key (customer), and
+builds the caller history.
 
 Counting is the most sensitive test of exactly-once: a lost event leaves a count short,
-a double-applied one leaves it long. Run as ``python -m tests.e2e.counting_worker``.
+a double-applied one leaves it long. The caller history is a real read model of several
+tables, compared row for row with a build from scratch afterwards. Run as
+``python -m tests.e2e.counting_worker``.
 """
 
 from __future__ import annotations
@@ -12,8 +15,12 @@ from collections.abc import Mapping
 
 from adapters.projected_events import EventDecoder
 from adapters.projection_runner import ProjectionRunner
+from adapters.services.stack import Endpoints
+from contact_center.bootstrap import data_key_store
 from contact_center.projection_host import ProjectionHost
+from contact_center.settings import Settings
 from projections.base import Handler, ProjectedEvent, Projection, Tx
+from projections.caller_history import CallerHistoryProjection
 
 
 class CountingProjection(Projection):
@@ -27,23 +34,27 @@ class CountingProjection(Projection):
         return {}
 
     def apply(self, tx: Tx, event: ProjectedEvent) -> None:
-        tx.execute("INSERT INTO event_counts_v1 (customer_id, events) VALUES (%s, 1) "
+        tx.write("INSERT INTO event_counts_v1 (customer_id, events) VALUES (%s, 1) "
                    "ON CONFLICT (customer_id) DO UPDATE SET events = event_counts_v1.events + 1",
                    (event.customer_id,))
 
 
 def main() -> None:
+    settings = Settings()  # the schema, topic prefix and master key from the environment
+    keys = data_key_store(settings, Endpoints(os.environ["DATABASE_URL"],
+                                              os.environ["KAFKA_BOOTSTRAP_SERVERS"]))
+
     def open_runner(projection: Projection) -> ProjectionRunner:
         return ProjectionRunner(
-            projection, database_url=os.environ["DATABASE_URL"],
-            schema=os.environ["SWITCHBOARD_DB_SCHEMA"],
+            projection, database_url=os.environ["DATABASE_URL"], schema=settings.db_schema,
             bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"],
-            topic=f"{os.environ['SWITCHBOARD_TOPIC_PREFIX']}.events", decoder=EventDecoder(None),
-            group_prefix=os.environ["SWITCHBOARD_TOPIC_PREFIX"])
+            topic=f"{settings.topic_prefix}.events", decoder=EventDecoder(keys),
+            group_prefix=settings.topic_prefix)
 
     # The same host `switchboard projections run` uses: a worker that starts while the broker
     # is down keeps retrying instead of dying.
-    host = ProjectionHost([CountingProjection()], open_runner, retry_seconds=0.5)
+    host = ProjectionHost([CountingProjection(), CallerHistoryProjection()], open_runner,
+                          retry_seconds=0.5)
     host.start()
     print("worker ready", flush=True)
     threading.Event().wait()

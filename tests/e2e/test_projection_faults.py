@@ -1,4 +1,5 @@
-"""Kill a projection worker (SIGKILL) and the broker while events flow: nothing lost, nothing twice."""
+"""Kill a projection worker (SIGKILL) and the broker while 20,000 events flow: nothing lost,
+nothing twice, and every table equal row for row to a build from scratch."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from uuid import UUID
 
@@ -14,13 +16,21 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from adapters.projected_events import EventDecoder
 from adapters.services.kafka_broker import KafkaBroker
 from adapters.services.stack import Endpoints
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.settings import Settings
+from projections.base import Projection
+from projections.caller_history import CallerHistoryProjection
 from tests.bulk_events import EVENTS_PER_CUSTOMER, save_batch
+from tests.conftest import TEST_MASTER_KEY
+from tests.e2e.counting_worker import CountingProjection
 from tests.event_log import wait_for
 from tests.process_helpers import cli_env
+from tests.projection_tables import Rows, applied_ids, built_from_scratch, dump
+
+CUSTOMERS_PER_SAVE = 50  # 500 events per save
 
 
 class Worker:
@@ -85,7 +95,8 @@ def test_worker_and_broker_crashes_lose_nothing_and_apply_nothing_twice(
     container.relay.start()
     worker = Worker(cli_env(DATABASE_URL=services.database_url, KAFKA_BOOTSTRAP_SERVERS=servers,
                             SWITCHBOARD_DB_SCHEMA=settings.db_schema,
-                            SWITCHBOARD_TOPIC_PREFIX=settings.topic_prefix), tmp_path)
+                            SWITCHBOARD_TOPIC_PREFIX=settings.topic_prefix,
+                            SWITCHBOARD_MASTER_KEY=TEST_MASTER_KEY), tmp_path)
     try:
         worker.start()
         batches = 0
@@ -93,14 +104,14 @@ def test_worker_and_broker_crashes_lose_nothing_and_apply_nothing_twice(
         def write(n: int) -> None:
             nonlocal batches
             for _ in range(n):
-                save_batch(container.app, customers=20, follow_ups=[], label=str(batches))
+                save_batch(container.app, customers=CUSTOMERS_PER_SAVE, follow_ups=[], label=str(batches))
                 batches += 1
 
         def applied() -> int:
             return sum(counts(container).values())
 
         for _ in range(3):  # crash the worker mid-stream, three times
-            write(5)
+            write(6)
             seen = applied()
 
             def progressed(before: int = seen) -> bool:
@@ -116,13 +127,29 @@ def test_worker_and_broker_crashes_lose_nothing_and_apply_nothing_twice(
         kafka.stop()
         write(5)  # PostgreSQL is the store of record: writes go on
         kafka.start(port=port)
-        write(3)
+        write(5)
 
-        total = batches * 20 * EVENTS_PER_CUSTOMER
-        wait_for(lambda: applied() >= total, timeout=180, what="every event to be applied")
+        total = batches * CUSTOMERS_PER_SAVE * EVENTS_PER_CUSTOMER
+        assert total >= 20_000
+        history = CallerHistoryProjection()
+        wait_for(lambda: applied() >= total, timeout=180, what="every event to be counted")
+        wait_for(lambda: applied_ids(services.database_url, settings.db_schema, history) >= total,
+                 timeout=180, what="every event in the caller history")
+        worker.stop()
         assert counts(container) == stored_per_customer(container)  # exactly once, per key
         assert applied() == total
         assert worker.starts == 4
+        projections = (CountingProjection(), history)
+
+        def scratch(projection: Projection) -> Rows:
+            return built_from_scratch(services.database_url, servers, f"{settings.topic_prefix}.events",
+                                      projection, EventDecoder(container.data_keys))
+
+        with ThreadPoolExecutor(len(projections)) as pool:  # both builds at once
+            rebuilt = list(pool.map(scratch, projections))
+        for projection, scratch_rows in zip(projections, rebuilt, strict=True):
+            # every table, every row, every column
+            assert dump(services.database_url, settings.db_schema, projection) == scratch_rows
     finally:
         worker.stop()
         container.close()

@@ -1,0 +1,86 @@
+"""Lag in records and seconds, applied/s: from `projections status` and on /metrics; the
+rebuild command's report and its refusal of an unknown name."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
+from typer.testing import CliRunner
+
+from adapters.projection_metrics import LAG, LAG_SECONDS, RATE
+from adapters.projection_status import projection_status
+from api.app import create_app
+from contact_center.bootstrap import Container
+from contact_center.cli import app
+from contact_center.projection_host import ProjectionHost
+from contact_center.settings import Settings
+from tests.bulk_events import save_batch
+from tests.conftest import TEST_MASTER_KEY
+from tests.event_log import wait_for
+from tests.projection_tables import applied_ids, topic_ends
+
+NAME = "identity_lookup_v1"
+
+
+def gauge(metric: str) -> float | None:
+    return REGISTRY.get_sample_value(metric, {"projection": NAME})
+
+
+def test_status_and_metrics_show_lag_in_records_and_seconds_and_applied_per_second(
+        container: Container, settings_for_test: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    projection = container.projections.get("identity_lookup")
+    topic = f"{settings_for_test.topic_prefix}.events"
+    servers, db = container.endpoints.kafka_bootstrap_servers, container.endpoints.database_url
+
+    def status() -> dict[str, tuple[int, float, float]]:
+        return {row.name: (row.lag_records, row.lag_seconds, row.applied_per_second)
+                for row in projection_status(servers, topic, db, settings_for_test.db_schema,
+                                             [projection], sample_seconds=0.2)}
+
+    container.relay.start()
+    for n in range(4):
+        save_batch(container.app, customers=25, follow_ups=[], label=str(n))
+    wait_for(lambda: sum(topic_ends(servers, topic).values()) >= 1000, timeout=60, what="the relay")
+    container.relay.stop()
+    records, seconds, rate = status()[NAME]  # nothing applied yet
+    assert (records, rate) == (1000, 0.0)
+    assert seconds > 0  # the age of the first record on the topic
+
+    for sentinel in (LAG, LAG_SECONDS, RATE):  # other tests' workers set them in this process
+        sentinel.labels(NAME).set(-1)
+    worker = ProjectionHost([projection], container.projections.open_runner, retry_seconds=0.5)
+    worker.start()
+    try:
+        wait_for(lambda: applied_ids(db, settings_for_test.db_schema, projection) == 1000, timeout=60,
+                 what="the worker to catch up")
+        wait_for(lambda: gauge("switchboard_projection_lag_events") == 0, timeout=30,
+                 what="the worker to measure its lag")
+        assert gauge("switchboard_projection_lag_seconds") == 0
+        assert (gauge("switchboard_projection_applied_per_second") or 0) > 0
+        with TestClient(create_app(container)) as client:
+            metrics = client.get("/metrics").text
+        for metric in ("lag_events", "lag_seconds", "applied_per_second", "applied_total"):
+            assert f'switchboard_projection_{metric}{{projection="{NAME}"}}' in metrics
+    finally:
+        worker.stop()
+    assert status()[NAME] == (0, 0.0, 0.0)
+
+    for name, value in {"DATABASE_URL": db, "KAFKA_BOOTSTRAP_SERVERS": servers,
+                        "SWITCHBOARD_DB_SCHEMA": settings_for_test.db_schema,
+                        "SWITCHBOARD_TOPIC_PREFIX": settings_for_test.topic_prefix,
+                        "SWITCHBOARD_DATA_DIR": str(settings_for_test.data_dir),
+                        "SWITCHBOARD_MASTER_KEY": TEST_MASTER_KEY}.items():
+        monkeypatch.setenv(name, value)
+    shown = CliRunner().invoke(app, ["projections", "status", "--sample", "0.1"])
+    assert shown.exit_code == 0, shown.output
+    assert "lag (seconds)" in shown.output
+    assert "applied/s" in shown.output
+    rebuilt = CliRunner().invoke(app, ["projections", "rebuild", "identity_lookup"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert f"{NAME}: 1,000 events applied" in rebuilt.output
+    assert "events/s" in rebuilt.output
+    unknown = CliRunner().invoke(app, ["projections", "rebuild", "no_such_projection"])
+    assert unknown.exit_code == 1
+    assert "no projection named 'no_such_projection'" in unknown.output
+    assert "Traceback" not in unknown.output
