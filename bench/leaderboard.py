@@ -1,6 +1,6 @@
 """The supervisors' wallboard under call traffic: event on Kafka → frame on 200 supervisor sockets.
 
-    .venv/bin/python -m bench.leaderboard
+    .venv/bin/python -m bench.leaderboard [--rate 50] [--duration 30]
 
 Two ``switchboard serve`` processes on one schema, as behind a load balancer: A runs the relay
 and the projections, B serves only. ``switchboard simulate``'s engine seeds 200 agents in 10
@@ -23,6 +23,7 @@ printed and appended to ``docs/BENCHMARKS.md``.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -63,7 +64,8 @@ from contact_center.simulation.report import SimulationReport
 from contact_center.simulation.runs import PreparedRun, RunOptions, play, prepare
 
 COMMAND = ".venv/bin/python -m bench.leaderboard"
-AGENTS, TEAM_SIZE, RATE, DURATION, WARM_UP = 200, 20, 50.0, 30.0, 5.0
+AGENTS, TEAM_SIZE, WARM_UP = 200, 20, 5.0
+RATE, DURATION = 50.0, 30.0  # the defaults; --rate and --duration change them
 WATCHES = [("day", "team")] * 150 + [("day", None)] * 30 + [("week", None)] * 20
 
 
@@ -292,6 +294,12 @@ def table(results: list[tuple[str, dict[str, float]]]) -> str:
 
 
 def main() -> None:
+    global RATE, DURATION  # read by the run; set once from the flags, first
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rate", type=float, default=RATE, help="rings per second")
+    parser.add_argument("--duration", type=float, default=DURATION, help="seconds of ringing")
+    arguments = parser.parse_args()
+    RATE, DURATION = arguments.rate, arguments.duration
     began, load = time.monotonic(), os.getloadavg()[0]
     settings = Settings()
     with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as tmp:
@@ -319,7 +327,8 @@ def main() -> None:
               f"points → receipt of the first `leaderboard_changed` carrying that agent's new points, per "
               f"socket showing the agent, wall clock; calls ending in the first {WARM_UP:g} s left out. "
               f"Standings: 5,000 agents in 50 teams, 31 days of totals, a gamification version filled "
-              f"directly. Command: `{COMMAND}` ({time.monotonic() - began:.0f} s).\n\n"
+              f"directly. Command: `{COMMAND}{'' if RATE == 50 else f' --rate {RATE:g}'}` "
+              f"({time.monotonic() - began:.0f} s).\n\n"
               + "\n".join(f"- {line}" for line in lines) + f"\n\n{table(results)}")
     print(report)
     append_to_benchmarks(report)

@@ -21,9 +21,10 @@ from psycopg import sql
 
 from adapters.projection_store import ProjectionTables, connect
 from contact_center.bootstrap import Container
-from contact_center.leaderboard_views import Period
+from contact_center.leaderboard_views import Period, span
 from contact_center.wallboard_reads import WallboardReads, WatchKey
 from contact_center.wallboard_rows import BoardView, diff
+from projections.gamification_queries import standings
 from projections.gamification_tables import GamificationTables
 
 AGENTS = 5_000
@@ -82,7 +83,15 @@ def measure(container: Container) -> list[tuple[str, dict[str, float]]]:
                       one.teams)
     watches = [everyone, WatchKey(Period.WEEK, None), WatchKey(Period.MONTH, None),
                WatchKey(Period.DAY, "team-07")]
+    version = container.leaderboards.versions.served().version
+    window = span(Period.MONTH, container.leaderboards.clock.now(), ZoneInfo(version.time_zone))
+
+    def query_only() -> None:
+        with container.read_store.reading() as tx:
+            standings(tx, version.tables, window.first, window.end, window.ends_at)
+
     return [
+        ("standings query alone, month, 5,000 agents", timed(query_only)),
         ("one board, day, all 5,000 agents (query, rank, pseudonymise)",
          timed(lambda: reads.boards([everyone]))),
         ("one board, month, all 5,000 agents", timed(lambda: reads.boards([WatchKey(Period.MONTH, None)]))),

@@ -64,10 +64,14 @@ PUBLIC = Viewer()  # no token: every agent who has not consented is pseudonymise
 class AgentAliases:
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
+        self._known: dict[UUID, str] = {}  # a wallboard asks for every agent after every commit
 
     def __call__(self, agent_id: UUID) -> str:
-        digest = hmac.new(self._secret, agent_id.bytes, hashlib.sha256).digest()
-        return "Agent " + base64.b32encode(digest).decode()[:8]
+        alias = self._known.get(agent_id)
+        if alias is None:
+            digest = hmac.new(self._secret, agent_id.bytes, hashlib.sha256).digest()
+            alias = self._known[agent_id] = "Agent " + base64.b32encode(digest).decode()[:8]
+        return alias
 
 
 def competition_ranks(points: list[int]) -> list[int]:

@@ -95,6 +95,7 @@ class Wallboard:
             if watch is None:
                 views = await self._read(lambda: self.reads.boards([key]), {key: BoardView.empty()})
                 watch = self._watches[key] = Watch(views[key])
+                self._dirty[0].set()  # (re)arm the end-of-period timer for this period
             if self._queues is None:
                 self._queues = await self._read(self.reads.queues, QueueView({}, {}))
             if self._breaches is None:
