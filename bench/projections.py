@@ -96,6 +96,9 @@ def run(endpoints: Endpoints, workdir: Path, events: int, customers: int) -> Res
             seeding = pool.submit(seed, container, customers)
             written, write_rate = prewrite(container, events, workdir / "relay.log")
             seed_seconds = seeding.result()
+        # Before the rebuilds: the seeded rows bypass the event log, so a rebuild drops them.
+        progress(f"lookup: {LOOKUPS:,} lookups")
+        lookups = measure_lookups(container, customers, seed_seconds)
         total = topic_size(servers, topic)
         progress(f"rebuild: {total:,} records on the topic; plain consumer")
         raw = raw_read(servers, topic, total, RAW_CAP)
@@ -106,8 +109,6 @@ def run(endpoints: Endpoints, workdir: Path, events: int, customers: int) -> Res
         progress(f"rebuild: {STORE_REBUILT} from the event store")
         stored = container.app.recorder.max_notification_id() or 0
         from_store = rebuild(container, STORE_REBUILT, stored, from_store=True)
-        progress(f"lookup: {LOOKUPS:,} lookups")
-        lookups = measure_lookups(container, customers, seed_seconds)
     finally:
         container.close()
         with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
@@ -162,6 +163,13 @@ def table(results: Results) -> str:
                       *(f"| {m} | {v} | {g} | {ok} |" for m, v, g, ok in rows)])
 
 
+def scaled(events: int) -> str:
+    if events >= 1_000_000:
+        return ""
+    return (" (the goal is stated over 1,000,000; this size keeps the run to minutes on this "
+            "machine, and the rates are per event either way)")
+
+
 def report(results: Results, args: argparse.Namespace, elapsed: float, load: float) -> str:
     settings = Settings()
     configured = os.environ.get("DATABASE_URL") or os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
@@ -176,7 +184,7 @@ def report(results: Results, args: argparse.Namespace, elapsed: float, load: flo
         f"{settings.event_partitions} partitions, personal fields encrypted. "
         f"Sizes: **lag** {SECONDS:.0f} s paced at {RATE:,} events/s ({WRITERS} writers, "
         f"{CALLERS_PER_SAVE * 10} events per save; relay and all six projection workers in the "
-        f"writers' process); **rebuild** {args.events:,} events pre-written "
+        f"writers' process); **rebuild** {args.events:,} events pre-written{scaled(args.events)} "
         f"({results.write_rate:,.0f} events/s written and published, the lookup seeding running "
         f"alongside), the topic then holding "
         f"{results.raw.total:,} records, each rebuild the real side-by-side one (no group, every "
