@@ -25,7 +25,10 @@ class HttpCtiPoster:
 
     def __init__(self, base_url: str, token: str, *, connections: int = 64, timeout: float = 30.0) -> None:
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        self.client = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout, trust_env=False)
+        # No limit on waiting for a pooled connection: a PBX queues its events behind a slow server,
+        # so a saturated server shows as latency rather than as failed requests.
+        self.client = httpx.AsyncClient(base_url=base_url, limits=limits, trust_env=False,
+                                        timeout=httpx.Timeout(timeout, pool=None))
         self.path = f"/api/v1/cti/{token}"
 
     async def post(self, body: dict[str, object]) -> WebhookReply:
