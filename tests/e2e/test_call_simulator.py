@@ -8,6 +8,7 @@ import asyncio
 import re
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import psycopg
@@ -69,7 +70,10 @@ def test_simulated_traffic_pops_every_offered_agent_and_ends_every_call(
         assert run.seeded.stored == 2 * 6 + 80  # onboard + available per agent, one per customer
         assert prepare(seeder, OPTIONS).seeded.stored == 0  # seeding again adds nothing
         tally = Tally()
-        report = asyncio.run(play(call_simulator(base, run.stage.cti_token), run, tally=tally))
+        # A thread of its own: session fixtures (a sync browser) may hold this thread's event loop.
+        with ThreadPoolExecutor(1) as thread:
+            report = thread.submit(asyncio.run, play(call_simulator(base, run.stage.cti_token), run,
+                                                     tally=tally)).result()
 
         assert (report.errors, report.error_samples, report.sockets_lost) == (0, (), 0)
         assert report.calls == len(tally.played) >= 20
