@@ -60,7 +60,7 @@ def supervisor_socket(base: str, token: str | None, *, in_query: bool = False,
     return connection
 
 
-def frame_of(ws: ClientConnection, kind: str, *, timeout: float = 30.0,
+def frame_of(ws: ClientConnection, kind: str, *, timeout: float = 90.0,
              where: Callable[[Frame], bool] = lambda frame: True) -> Frame:
     """The next frame of type ``kind`` that satisfies ``where``; others are read and dropped."""
     deadline = time.monotonic() + timeout
@@ -91,7 +91,7 @@ class RecordingSocket:
     async def wait_closed(self) -> None:
         await self.gone.wait()
 
-    async def next(self, kind: str, timeout: float = 30.0) -> Frame:
+    async def next(self, kind: str, timeout: float = 90.0) -> Frame:
         while True:
             frame = await asyncio.wait_for(self.frames.get(), timeout)
             if frame["type"] == kind:

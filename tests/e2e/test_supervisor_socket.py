@@ -133,7 +133,7 @@ def test_snapshot_then_only_what_moved(floor: Floor) -> None:
         assert (snapshot["period"], snapshot["team"]) == ("week", "south")
         assert [r["display_name"] for r in snapshot["agents"]] == ["Cy"]
         assert snapshot["agents_by_presence"]["offline"] == 1
-        heartbeat = frame_of(south, "heartbeat", timeout=5)
+        heartbeat = frame_of(south, "heartbeat", timeout=30)
         assert heartbeat == {"type": "heartbeat", "last_seq": 1}
 
 
@@ -146,7 +146,7 @@ def test_an_sla_deadline_passing_is_announced_and_its_resolution_clears_it(floor
             "kind": "complaint", "category": "billing", "priority": "high", "summary": "charged twice",
             "customer_id": customer, "first_response_minutes": 1, "resolution_minutes": 60})
         floor.clock.offset = timedelta()
-        breached = frame_of(ws, "sla_breached", timeout=60)
+        breached = frame_of(ws, "sla_breached", timeout=90)
         assert datetime.fromisoformat(breached["due"]) < floor.clock.now()
         assert (breached["case_id"], breached["deadline"], breached["queue"], breached["status"]) == (
             case, "first_response", "billing", "open")
@@ -199,7 +199,7 @@ def test_a_slow_supervisor_is_dropped_and_nobody_waits_for_it(floor: Floor) -> N
                                         json={"presence": presence})
                 changed = await brisk.next("queue_changed")
                 assert changed["agents_by_presence"][presence] == 1
-            await asyncio.wait_for(slow, 10)  # snapshot stuck in the write, two queued, one too many
+            await asyncio.wait_for(slow, 60)  # snapshot stuck in the write, two queued, one too many
             assert stuck.closed_with == (4408, "too slow")
             assert not fast.done()
             await asyncio.to_thread(floor.http.put, f"/api/v1/agents/{ada}/presence",
