@@ -83,13 +83,12 @@ class AuditExport:
             for notification in page:
                 if notification.id > scope.head:
                     return
-                state = self._state_in_scope(scope, notification)
-                if state is None:
+                state: dict[str, Any] = self.transcoder.decode(notification.state)  # once per event
+                if not self._in_scope(scope, state):
                     continue
                 if scope.decrypted:
-                    yield self.envelope.record(self._opened(notification)).value + b"\n"
-                else:  # a time range's check has decoded the state already: not twice
-                    yield self.envelope.record(notification, state or None).value + b"\n"
+                    notification = self._opened(notification, state)
+                yield self.envelope.record(notification, None if scope.decrypted else state).value + b"\n"
             position = page[-1].id
 
     def _head(self) -> int:
@@ -100,20 +99,19 @@ class AuditExport:
             return self.recorder.notifications_of(scope.aggregate_ids, after, PAGE)
         return list(self.recorder.select_notifications(after, PAGE, inclusive_of_start=False))
 
-    def _state_in_scope(self, scope: ExportScope, notification: Notification) -> dict[str, Any] | None:
-        """None when the event is outside the scope; else its decoded state if the check
-        needed it, an empty dict if not."""
+    @staticmethod
+    def _in_scope(scope: ExportScope, state: dict[str, Any]) -> bool:
         if scope.start is None or scope.end is None:
-            return {}
-        state: dict[str, Any] = self.transcoder.decode(notification.state)
-        return state if scope.start <= state["occurred_at"] < scope.end else None
+            return True
+        occurred_at: datetime = state["occurred_at"]
+        return scope.start <= occurred_at < scope.end
 
-    def _opened(self, notification: Notification) -> Notification:
+    def _opened(self, notification: Notification, decoded: dict[str, Any]) -> Notification:
         """The notification with its personal fields decrypted, stored the same way otherwise."""
         keys = self.app.data_keys
         if keys is None:  # stored in plain text: nothing to open
             return notification
-        state = dict(self.transcoder.decode(notification.state))
+        state = dict(decoded)
         for name, value in state.items():
             if is_envelope(value):
                 state[name] = open_envelope(keys, self.transcoder, value,
