@@ -60,7 +60,8 @@ def server_process(env: dict[str, str], log: Path) -> Iterator[tuple[str, subpro
                                 stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(f"{base}/healthz", proc=proc)
+        # Generous: on a loaded machine (the whole suite on two cores) start-up can take long.
+        wait_for_http(f"{base}/healthz", timeout=90.0, proc=proc)
         yield base, proc
     finally:
         terminate(proc.pid)
