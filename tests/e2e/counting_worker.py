@@ -1,10 +1,10 @@
 """A projection worker process for fault tests: counts events per Kafka key (customer), and
-builds the caller history.
+builds the identity lookup.
 
 Counting is the most sensitive test of exactly-once: a lost event leaves a count short,
-a double-applied one leaves it long. The caller history is a real read model of several
-tables, compared row for row with a build from scratch afterwards. Run as
-``python -m tests.e2e.counting_worker``.
+a double-applied one leaves it long. The identity lookup is a real read model (personal
+fields decrypted, keyed hashes), compared row for row with a build from scratch afterwards.
+Run as ``python -m tests.e2e.counting_worker``.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from adapters.projected_events import EventDecoder
 from adapters.projection_runner import ProjectionRunner
 from adapters.services.stack import Endpoints
-from contact_center.bootstrap import data_key_store
+from contact_center.bootstrap import data_key_store, identity_digest
 from contact_center.projection_host import ProjectionHost
 from contact_center.settings import Settings
 from projections.base import Handler, ProjectedEvent, Projection, Tx
-from projections.caller_history import CallerHistoryProjection
+from projections.identity_lookup import IdentityLookupProjection
 
 
 class CountingProjection(Projection):
@@ -53,7 +53,8 @@ def main() -> None:
 
     # The same host `switchboard projections run` uses: a worker that starts while the broker
     # is down keeps retrying instead of dying.
-    host = ProjectionHost([CountingProjection(), CallerHistoryProjection()], open_runner,
+    host = ProjectionHost([CountingProjection(), IdentityLookupProjection(identity_digest(settings, keys))],
+                          open_runner,
                           retry_seconds=0.5)
     host.start()
     print("worker ready", flush=True)

@@ -22,7 +22,6 @@ from adapters.services.stack import Endpoints
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.settings import Settings
 from projections.base import Projection
-from projections.caller_history import CallerHistoryProjection
 from tests.bulk_events import EVENTS_PER_CUSTOMER, save_batch
 from tests.conftest import TEST_MASTER_KEY
 from tests.e2e.counting_worker import CountingProjection
@@ -131,15 +130,15 @@ def test_worker_and_broker_crashes_lose_nothing_and_apply_nothing_twice(
 
         total = batches * CUSTOMERS_PER_SAVE * EVENTS_PER_CUSTOMER
         assert total >= 20_000
-        history = CallerHistoryProjection()
+        lookup = container.projections.get("identity_lookup")  # the worker's, same secret
         wait_for(lambda: applied() >= total, timeout=180, what="every event to be counted")
-        wait_for(lambda: applied_ids(services.database_url, settings.db_schema, history) >= total,
-                 timeout=180, what="every event in the caller history")
+        wait_for(lambda: applied_ids(services.database_url, settings.db_schema, lookup) >= total,
+                 timeout=180, what="every event in the identity lookup")
         worker.stop()
         assert counts(container) == stored_per_customer(container)  # exactly once, per key
         assert applied() == total
         assert worker.starts == 4
-        projections = (CountingProjection(), history)
+        projections = (CountingProjection(), lookup)
 
         def scratch(projection: Projection) -> Rows:
             return built_from_scratch(services.database_url, servers, f"{settings.topic_prefix}.events",
