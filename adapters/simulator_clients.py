@@ -33,7 +33,12 @@ class HttpCtiPoster:
 
     async def post(self, body: dict[str, object]) -> WebhookReply:
         try:
-            response = await self.client.post(self.path, json=body)
+            try:
+                response = await self.client.post(self.path, json=body)
+            except (httpx.ReadError, httpx.RemoteProtocolError):
+                # The server closed a kept-alive connection as we reused it. CTI events are
+                # idempotent (a repeat stores nothing), so send once more, as a PBX would.
+                response = await self.client.post(self.path, json=body)
         except httpx.HTTPError as exc:
             return WebhookReply(0, f"{type(exc).__name__}: {exc}")
         return WebhookReply(response.status_code, response.text)
