@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, cast
 
-from fastapi import Depends, FastAPI, params
+from fastapi import APIRouter, Depends, FastAPI, params
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from starlette.requests import HTTPConnection
@@ -82,6 +82,12 @@ class RoleGuard:
             raise AccessDenied(403, f"the {principal.role.value} role may not use this")
 
 
+def require_own_agent(principal: Principal, agent_id: object) -> None:
+    """Agents act on their own agent only; the other roles allowed on the route on any."""
+    if principal.role is Role.AGENT and principal.agent_id != agent_id:
+        raise AccessDenied(403, "an agent may only do this for themself")
+
+
 def allow(*roles: Role) -> Any:
     """Declare the roles that may use a route (or every route of a router)."""
     if not roles:
@@ -92,26 +98,47 @@ def allow(*roles: Role) -> Any:
 PUBLIC: params.Depends = Depends(RoleGuard(None))
 
 
-def declared(route: BaseRoute) -> list[frozenset[Role] | None]:
+def routes(app: FastAPI) -> list[Any]:
+    """Every route the app serves, with the dependencies its routers' inclusion added."""
+    try:
+        from fastapi.routing import iter_route_contexts  # routers included lazily (FastAPI ≥ 0.160)
+    except ImportError:  # pragma: no cover - older FastAPI lists routes flat
+        return list(app.routes)
+    return list(iter_route_contexts(app.routes))
+
+
+def original(route: Any) -> BaseRoute:
+    return cast(BaseRoute, getattr(route, "original_route", route))
+
+
+def declared(route: Any) -> list[frozenset[Role] | None]:
     """The declarations of a route: one each for the roles given, None for PUBLIC."""
-    if isinstance(route, APIRoute | APIWebSocketRoute):
+    if isinstance(original(route), APIRoute | APIWebSocketRoute):
         return [dep.call.roles for dep in route.dependant.dependencies if isinstance(dep.call, RoleGuard)]
-    if isinstance(route, Route) and route.path in DOCUMENTATION_PATHS:
+    if isinstance(original(route), Route) and route.path in DOCUMENTATION_PATHS:
         return [None]
     return []
 
 
 def check_declarations(app: FastAPI) -> None:
     """Refuse an app with a route that does not say exactly once who may use it."""
-    wrong = [getattr(route, "path", repr(route)) for route in app.routes if len(declared(route)) != 1]
+    served = routes(app)
+    wrong = [str(getattr(route, "path", route)) for route in served if len(declared(route)) != 1]
     if wrong:
         raise RuntimeError("routes without exactly one access declaration (allow(...) or PUBLIC, "
                            f"api/access.py): {', '.join(sorted(wrong))}")
-    for route in app.routes:
-        if isinstance(route, APIRoute):
-            roles = declared(route)[0]
+
+
+def document_roles(router: APIRouter) -> APIRouter:
+    """Copy each route's declaration into its OpenAPI operation as ``x-roles`` (before the
+    router is included: inclusion copies the operation's extras)."""
+    for route in router.routes:
+        found = declared(route)
+        if isinstance(route, APIRoute) and len(found) == 1:
+            roles = found[0]
             route.openapi_extra = {**(route.openapi_extra or {}),
                                    "x-roles": ["public"] if roles is None else sorted(roles)}
+    return router
 
 
 def install_access_handlers(app: FastAPI) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.access import install_access_handlers
+from api.access import check_declarations, document_roles, install_access_handlers
 from api.body_limit import BodyLimitMiddleware
 from api.lifespan import background_work
 from api.page_headers import PageHeadersMiddleware
@@ -46,24 +46,37 @@ def create_app(container: Container) -> FastAPI:
     install_access_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.max_body_bytes)
     app.add_middleware(PageHeadersMiddleware, prefixes=pages.PAGE_PREFIXES)
-    app.include_router(health.router)
-    app.include_router(auth.router)
-    app.include_router(customers.router)
-    app.include_router(data_protection.router)
-    app.include_router(audit.router)
-    app.include_router(audit_verify.router)
-    app.include_router(lookup.router)
-    app.include_router(timeline.router)
-    app.include_router(cards.router)
-    app.include_router(case_queue.router)
-    app.include_router(cases.router)
-    app.include_router(agents.router)
-    app.include_router(agent_tokens.router)
-    app.include_router(agent_socket.router)
-    app.include_router(leaderboards.router)
-    app.include_router(supervisor_socket.router)
-    app.include_router(interactions.router)
-    app.include_router(interaction_calls.router)
-    app.include_router(cti.router)
-    app.include_router(pages.router)
+    include_routes(app)
+    return app
+
+
+def include_routes(app: FastAPI) -> None:
+    """Every route the API serves, each declaring the roles that may use it."""
+    app.include_router(document_roles(health.router))
+    app.include_router(document_roles(auth.router))
+    app.include_router(document_roles(customers.router))
+    app.include_router(document_roles(data_protection.router))
+    app.include_router(document_roles(audit.router))
+    app.include_router(document_roles(audit_verify.router))
+    app.include_router(document_roles(lookup.router))
+    app.include_router(document_roles(timeline.router))
+    app.include_router(document_roles(cards.router))
+    app.include_router(document_roles(case_queue.router))
+    app.include_router(document_roles(cases.router))
+    app.include_router(document_roles(agents.router))
+    app.include_router(document_roles(agent_tokens.router))
+    app.include_router(document_roles(agent_socket.router))
+    app.include_router(document_roles(leaderboards.router))
+    app.include_router(document_roles(supervisor_socket.router))
+    app.include_router(document_roles(interactions.router))
+    app.include_router(document_roles(interaction_calls.router))
+    app.include_router(document_roles(cti.router))
+    app.include_router(document_roles(pages.router))
+    check_declarations(app)  # deny by default: a route that does not say who may use it fails here
+
+
+def routes_only() -> FastAPI:
+    """The routes without a container behind them: for generated docs and route checks."""
+    app = FastAPI()
+    include_routes(app)
     return app

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Header, HTTPException
+from fastapi import Depends, Header, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from api.access import current_principal
+from contact_center.access_tokens import Principal
 from contact_center.commands import CommandContext, WriteResult
 
 POSITION_HEADER = "X-Switchboard-Position"
@@ -34,13 +36,13 @@ def _parse_if_match(value: str | None) -> int | None:
 
 
 def command_context(
-    x_switchboard_actor: Annotated[str | None, Header(max_length=200)] = None,
+    principal: Annotated[Principal, Depends(current_principal)],
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
     if_match: Annotated[str | None, Header()] = None,
 ) -> CommandContext:
-    """Who acts (``X-Switchboard-Actor``), ``Idempotency-Key`` and ``If-Match`` (a version)."""
+    """Who acts (the signed-in principal), ``Idempotency-Key`` and ``If-Match`` (a version)."""
     return CommandContext(
-        actor=(x_switchboard_actor or "api").strip() or "api",
+        actor=principal.actor,
         idempotency_key=idempotency_key,
         expected_version=_parse_if_match(if_match),
     )

@@ -40,8 +40,9 @@ class Principal:
 
     @property
     def actor(self) -> str:
-        """How events and the access log name this principal."""
-        return f"user:{self.username}"
+        """How events and the access log name this principal: ``<role>:<username>``, the role
+        it acted in at the time (an agent token's principal is already ``agent:<agent id>``)."""
+        return self.username if ":" in self.username else f"{self.role.value}:{self.username}"
 
     @property
     def expires(self) -> datetime | None:

@@ -252,9 +252,11 @@ def user_services(settings: Settings, endpoints: Endpoints, keys: DataKeyStore, 
     # Derived from the master key: rotating that key signs everyone out (tokens are short-lived).
     secret = (derived_key(keys, b"access-tokens") if configured is None
               else configured.get_secret_value().encode())
-    tokens = AccessTokens(secret, clock, settings.access_token_ttl_seconds)
+    # Tokens and login failures run on the wall clock, whatever clock the business runs on.
+    wall = SystemClock()
+    tokens = AccessTokens(secret, wall, settings.access_token_ttl_seconds)
     return (UserService(store, passwords, agents, clock),
-            SignIn(store, passwords, tokens, agent_tokens, clock, max_failures=settings.login_max_failures,
+            SignIn(store, passwords, tokens, agent_tokens, wall, max_failures=settings.login_max_failures,
                    window_seconds=settings.login_failure_window_seconds))
 
 

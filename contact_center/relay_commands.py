@@ -19,6 +19,7 @@ from contact_center.event_catalogue import event_catalogue
 from contact_center.settings import Settings
 
 EVENTS_MD = Path(__file__).resolve().parents[1] / "docs" / "events.md"
+ROLES_MD = Path(__file__).resolve().parents[1] / "docs" / "users-and-roles.md"
 
 docs = typer.Typer(help="Generated documentation.", no_args_is_help=True)
 console = Console()
@@ -55,4 +56,17 @@ def docs_events(
 ) -> None:
     """Write the catalogue of event types (docs/events.md) from the domain's event classes."""
     output.write_text(event_catalogue(), encoding="utf-8")
+    console.print(f"wrote {output}", highlight=False)
+
+
+@docs.command("roles")
+def docs_roles(
+    output: Annotated[Path, typer.Option(help="the page whose role matrix to rewrite")] = ROLES_MD,
+) -> None:
+    """Rewrite the role matrix in docs/users-and-roles.md from the routes' declarations."""
+    from api.app import routes_only
+    from api.role_matrix import role_matrix, with_matrix
+
+    output.write_text(with_matrix(output.read_text(encoding="utf-8"), role_matrix(routes_only())),
+                      encoding="utf-8")
     console.print(f"wrote {output}", highlight=False)

@@ -14,3 +14,9 @@ class Role(StrEnum):
 
 
 ALL_ROLES: tuple[Role, ...] = tuple(Role)
+# The usual groups a route declares (api/access.py ``allow``); admin is in every one.
+FRONT_OFFICE = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)  # people working contacts
+CONTACT_WRITERS = (*FRONT_OFFICE, Role.INTEGRATION)  # may record customers, contacts, cases
+READERS = (*CONTACT_WRITERS, Role.AUDITOR)  # may read current state (masked per role)
+HISTORY_READERS = (*FRONT_OFFICE, Role.AUDITOR)  # may read timelines and boards
+MANAGERS = (Role.SUPERVISOR, Role.ADMIN)  # may change agents and merge customers

@@ -58,15 +58,9 @@ class Settings(BaseSettings):
     # Days after which personal fields of a retention class are shredded by `retention run`:
     # "recording" (call recording references), "message_body" (e-mail/chat/SMS bodies).
     retention_days: dict[str, int] = Field(default_factory=lambda: {"recording": 90, "message_body": 730})
-    # Bearer token for erasure and access export until user roles exist; unset = disabled.
-    data_protection_token: SecretStr | None = None
-    # Bearer token for the audit endpoints (`/api/v1/audit`) until user roles exist; unset = disabled.
-    auditor_token: SecretStr | None = None
 
-    # Agent push (`/ws/agent`, docs/screen-pop.md). Bearer token that may mint agent tokens
-    # (`POST /api/v1/agents/{id}/token`) until user roles exist; unset = disabled.
-    admin_token: SecretStr | None = None
-    # Key that signs agent tokens; derived from the master key when unset.
+    # Agent push (`/ws/agent`, docs/screen-pop.md): admins mint agent tokens
+    # (`POST /api/v1/agents/{id}/token`). Key that signs agent tokens; derived from the master key when unset.
     agent_token_secret: SecretStr | None = None
     agent_token_ttl_seconds: int = 8 * 3600
 

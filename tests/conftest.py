@@ -7,6 +7,8 @@ ones. Each test gets its own schema and topic names so tests stay independent.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,10 +19,13 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from adapters.clock import SystemClock
 from adapters.services.stack import Endpoints, LocalStack
 from api.app import create_app
+from contact_center.access_tokens import AccessTokens
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.commands import CommandContext
+from contact_center.master_key import load_keyring
 from contact_center.roles import Role
 from contact_center.settings import Settings
 
@@ -90,7 +95,10 @@ def container(settings_for_test: Settings, services: Endpoints) -> Iterator[Cont
 
 @pytest.fixture
 def client(container: Container) -> Iterator[TestClient]:
+    """The API, signed in as an admin (who may use every HTTP endpoint); pass other headers
+    (``auth_headers(role)``) to act in another role."""
     with TestClient(create_app(container), raise_server_exceptions=False) as test_client:
+        test_client.headers.update(signed_in(container, Role.ADMIN))
         yield test_client
 
 
@@ -98,8 +106,7 @@ def client(container: Container) -> Iterator[TestClient]:
 def pipeline_settings(settings_for_test: Settings) -> Settings:
     """The whole path: API → event store → relay → Kafka → projections, in this process."""
     return settings_for_test.model_copy(update={
-        "relay_in_process": True, "projections_in_process": True, "read_wait_seconds": 20.0,
-        "data_protection_token": SecretStr("dpo-secret")})
+        "relay_in_process": True, "projections_in_process": True, "read_wait_seconds": 20.0})
 
 
 @pytest.fixture
@@ -107,6 +114,7 @@ def pipeline(pipeline_settings: Settings, services: Endpoints) -> Iterator[tuple
     built = bootstrap(pipeline_settings, services)
     try:
         with TestClient(create_app(built), raise_server_exceptions=False) as test_client:
+            test_client.headers.update(signed_in(built, Role.ADMIN))  # as the client fixture
             yield test_client, built
     finally:
         built.close()
@@ -136,3 +144,16 @@ def auth_headers(container: Container) -> AuthHeaders:
         return signed_in(container, role, agent_id=agent_id, username=username)
 
     return headers
+
+
+def bearer_for(role: Role | str, username: str | None = None, *,
+               agent_id: uuid.UUID | None = None) -> dict[str, str]:
+    """An ``Authorization`` header with an access token signed as any app on the test master
+    key signs them: for module-level constants, where no container exists yet. The token names
+    a principal (``<role>:<username>`` as actor) without a stored account; login itself is
+    tested with real users (``signed_in``)."""
+    role = Role(role)
+    keyring = load_keyring(Settings(master_key=SecretStr(TEST_MASTER_KEY)))
+    secret = hmac.new(keyring.current, b"access-tokens", hashlib.sha256).digest()
+    token, _ = AccessTokens(secret, SystemClock(), 24 * 3600).mint(username or role.value, role, agent_id)
+    return {"Authorization": f"Bearer {token}"}

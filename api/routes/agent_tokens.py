@@ -7,13 +7,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response
 
+from api.access import allow
 from api.dependencies import get_container
-from api.guards import require_admin
 from api.schemas.agent_tokens import AgentTokenPublic, AgentTokenRequest
 from contact_center.agent_tokens import AgentTokenService
 from contact_center.bootstrap import Container
+from contact_center.roles import Role
 
-router = APIRouter(prefix="/api/v1/agents", tags=["agents"], dependencies=[Depends(require_admin)])
+router = APIRouter(prefix="/api/v1/agents", tags=["agents"], dependencies=[allow(Role.ADMIN)])
 
 
 def agent_tokens(container: Annotated[Container, Depends(get_container)]) -> AgentTokenService:
@@ -24,7 +25,7 @@ def agent_tokens(container: Annotated[Container, Depends(get_container)]) -> Age
 def mint_agent_token(agent_id: UUID, response: Response,
                      service: Annotated[AgentTokenService, Depends(agent_tokens)],
                      body: AgentTokenRequest | None = None) -> AgentTokenPublic:
-    """A short-lived token that opens `/ws/agent` for this agent (admin bearer token required).
+    """A short-lived token that opens `/ws/agent` for this agent (admin only).
     404 for an unknown agent, 409 for a deactivated one."""
     token, claims = service.issue(agent_id, None if body is None else body.ttl_seconds)
     response.headers["Cache-Control"] = "no-store"

@@ -1,4 +1,4 @@
-"""Audit reads (auditor token only): aggregates and leaderboards as of a point in time, a
+"""Audit reads (auditors and admins): aggregates and leaderboards as of a point in time, a
 customer's history with what each event changed, JSON Lines exports, and the access log of a
 subject.
 
@@ -18,8 +18,8 @@ from eventsourcing.domain import Aggregate
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
+from api.access import CurrentUser, allow
 from api.dependencies import get_container
-from api.guards import require_auditor
 from api.routes.agents import agent_public
 from api.routes.cases import case_public
 from api.routes.customers import customer_public
@@ -42,13 +42,14 @@ from contact_center.audit_replay import PointInTime, Replayed
 from contact_center.audit_services import AuditServices
 from contact_center.bootstrap import Container
 from contact_center.leaderboard_views import Period
+from contact_center.roles import Role
 from domain.agent import Agent
 from domain.case import Case
 from domain.customer import Customer
 from domain.interaction import Interaction
 
 NDJSON = "application/x-ndjson"
-router = APIRouter(prefix="/api/v1/audit", tags=["audit"], dependencies=[Depends(require_auditor)])
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"], dependencies=[allow(Role.AUDITOR, Role.ADMIN)])
 A = TypeVar("A", bound=Aggregate)
 
 
@@ -57,7 +58,14 @@ def audit_services(container: Annotated[Container, Depends(get_container)]) -> A
 
 
 Audit = Annotated[AuditServices, Depends(audit_services)]
-Viewer = Annotated[str, Depends(require_auditor)]
+
+
+def reader(principal: CurrentUser) -> str:
+    """Who reads, as the access log names them."""
+    return principal.actor
+
+
+Viewer = Annotated[str, Depends(reader)]
 
 
 def point_in_time(

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 
+from api.access import allow
 from api.dependencies import get_container
 from api.schemas.cards import (
     CardCaseOut,
@@ -17,12 +18,13 @@ from api.schemas.cards import (
     OrganisationOut,
 )
 from contact_center.bootstrap import Container
+from contact_center.roles import FRONT_OFFICE
 from contact_center.screen_pop import ScreenPop, ScreenPopService
 from domain.case_values import CaseKind, CaseStatus, Priority
 from domain.customer_details import CustomerKind, CustomerStatus
 from domain.interaction_values import Channel
 
-router = APIRouter(prefix="/api/v1/customers", tags=["read models"])
+router = APIRouter(prefix="/api/v1/customers", tags=["read models"], dependencies=[allow(*FRONT_OFFICE)])
 
 
 def screen_pops(container: Annotated[Container, Depends(get_container)]) -> ScreenPopService:

@@ -11,15 +11,17 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 
+from api.access import allow
 from api.dependencies import get_container
 from api.schemas.case_queue import CaseQueuePage, QueueCountsOut, QueuedCaseOut
 from api.schemas.cases import CaseSlaOut
 from contact_center.bootstrap import Container
 from contact_center.case_queries import MAX_LIMIT, CaseQueryService
+from contact_center.roles import FRONT_OFFICE
 from domain.case_values import CaseKind, CaseStatus, Priority
 from projections.cases_sla_queries import QueuedCase
 
-router = APIRouter(prefix="/api/v1", tags=["read models"])
+router = APIRouter(prefix="/api/v1", tags=["read models"], dependencies=[allow(*FRONT_OFFICE)])
 MinPosition = Annotated[int | None, Query(ge=0, description="wait until this write is applied")]
 
 

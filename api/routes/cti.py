@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from api.access import PUBLIC
 from api.cti_body import BodyError, parse_body
 from api.dependencies import get_container
 from api.schemas.cti import CtiEventIn
@@ -23,7 +24,7 @@ from contact_center.bootstrap import Container
 from contact_center.cti_events import CtiEvent
 from contact_center.cti_integrations import Integration
 
-router = APIRouter(prefix="/api/v1/cti", tags=["cti"])
+router = APIRouter(prefix="/api/v1/cti", tags=["cti"], dependencies=[PUBLIC])
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from api.access import allow
 from api.dependencies import get_container
 from api.schemas.customers import (
     AddressIn,
@@ -24,6 +25,7 @@ from api.writes import WriteAccepted, command_context, write_response
 from contact_center.bootstrap import Container
 from contact_center.commands import CommandContext
 from contact_center.customers import CustomerService, RawIdentity
+from contact_center.roles import CONTACT_WRITERS, MANAGERS, READERS
 from domain.customer import Customer
 from domain.customer_details import Address, CustomerDetails
 
@@ -50,32 +52,34 @@ def _raw(body: IdentityIn) -> RawIdentity:
     return RawIdentity(body.kind, body.value, body.scope)
 
 
-@router.post("", status_code=201, response_model=WriteAccepted)
+@router.post("", dependencies=[allow(*CONTACT_WRITERS)], status_code=201, response_model=WriteAccepted)
 def register_customer(body: CustomerCreate, ctx: Ctx, service: Service) -> JSONResponse:
     """Register a person or organisation with its first identities."""
     result = service.register(ctx, body.kind, _details(body), [_raw(i) for i in body.identities])
     return write_response(result, created_at=f"/api/v1/customers/{result.id}")
 
 
-@router.put("/{customer_id}/details", response_model=WriteAccepted)
+@router.put("/{customer_id}/details", dependencies=[allow(*CONTACT_WRITERS)], response_model=WriteAccepted)
 def update_details(customer_id: UUID, body: CustomerDetailsIn, ctx: Ctx, service: Service) -> JSONResponse:
     """Replace the descriptive details (name, birth date, address)."""
     return write_response(service.update_details(ctx, customer_id, _details(body)))
 
 
-@router.post("/{customer_id}/identities", response_model=WriteAccepted)
+@router.post("/{customer_id}/identities", response_model=WriteAccepted,
+             dependencies=[allow(*CONTACT_WRITERS)])
 def add_identity(customer_id: UUID, body: IdentityIn, ctx: Ctx, service: Service) -> JSONResponse:
     """Add a phone number (normalised to E.164), e-mail, social handle or external id."""
     return write_response(service.add_identity(ctx, customer_id, _raw(body)))
 
 
-@router.post("/{customer_id}/identities/remove", response_model=WriteAccepted)
+@router.post("/{customer_id}/identities/remove", response_model=WriteAccepted,
+             dependencies=[allow(*CONTACT_WRITERS)])
 def remove_identity(customer_id: UUID, body: IdentityIn, ctx: Ctx, service: Service) -> JSONResponse:
     """Remove an identity the customer has."""
     return write_response(service.remove_identity(ctx, customer_id, _raw(body)))
 
 
-@router.post("/{customer_id}/consents", response_model=WriteAccepted)
+@router.post("/{customer_id}/consents", dependencies=[allow(*CONTACT_WRITERS)], response_model=WriteAccepted)
 def record_consent(customer_id: UUID, body: ConsentIn, ctx: Ctx, service: Service) -> JSONResponse:
     """Record a consent decision (granted or withdrawn) for one channel and purpose."""
     result = service.record_consent(ctx, customer_id, body.channel, body.purpose, body.granted,
@@ -83,19 +87,19 @@ def record_consent(customer_id: UUID, body: ConsentIn, ctx: Ctx, service: Servic
     return write_response(result)
 
 
-@router.post("/{customer_id}/merge", response_model=WriteAccepted)
+@router.post("/{customer_id}/merge", dependencies=[allow(*MANAGERS)], response_model=WriteAccepted)
 def merge_customer(customer_id: UUID, body: MergeIn, ctx: Ctx, service: Service) -> JSONResponse:
     """Merge this duplicate into the survivor (both keep their history)."""
     return write_response(service.merge(ctx, customer_id, body.survivor_id))
 
 
-@router.post("/{customer_id}/unmerge", response_model=WriteAccepted)
+@router.post("/{customer_id}/unmerge", dependencies=[allow(*MANAGERS)], response_model=WriteAccepted)
 def unmerge_customer(customer_id: UUID, ctx: Ctx, service: Service) -> JSONResponse:
     """Undo a merge of this duplicate."""
     return write_response(service.unmerge(ctx, customer_id))
 
 
-@router.get("/{customer_id}", response_model=CustomerPublic)
+@router.get("/{customer_id}", dependencies=[allow(*READERS)], response_model=CustomerPublic)
 def get_customer(customer_id: UUID, service: Service) -> JSONResponse:
     customer = service.get(customer_id)
     body = customer_public(customer)

@@ -9,15 +9,16 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.access import allow
 from api.dependencies import get_container
-from api.guards import require_data_protection_officer
 from api.writes import WriteAccepted, command_context, write_response
 from contact_center.bootstrap import Container
 from contact_center.commands import CommandContext
 from contact_center.data_protection import DataProtectionService
+from contact_center.roles import Role
 
 router = APIRouter(prefix="/api/v1/customers", tags=["data protection"],
-                   dependencies=[Depends(require_data_protection_officer)])
+                   dependencies=[allow(Role.ADMIN)])
 
 
 class ErasureRequest(BaseModel):

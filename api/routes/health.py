@@ -9,10 +9,11 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
+from api.access import PUBLIC
 from api.dependencies import get_container
 from contact_center.bootstrap import Container
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], dependencies=[PUBLIC])
 
 
 class Health(BaseModel):

@@ -8,11 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from api.access import allow
 from api.routes.interactions import PREFIX, Ctx, Service
 from api.schemas.interactions import AnswerIn, ForwardIn, TransferIn, VoicemailIn
 from api.writes import WriteAccepted, write_response
+from contact_center.roles import CONTACT_WRITERS
 
-router = APIRouter(prefix=PREFIX, tags=["interactions"])
+router = APIRouter(prefix=PREFIX, tags=["interactions"], dependencies=[allow(*CONTACT_WRITERS)])
 
 
 @router.post("/{interaction_id}/answer", response_model=WriteAccepted)

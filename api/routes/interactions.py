@@ -11,6 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from api.access import allow
 from api.dependencies import get_container
 from api.schemas.interactions import (
     BatchAccepted,
@@ -27,6 +28,7 @@ from api.writes import POSITION_HEADER, WriteAccepted, command_context, write_re
 from contact_center.bootstrap import Container
 from contact_center.commands import CommandContext, WriteResult
 from contact_center.interactions import InteractionService, LoggedContact, RingingCall
+from contact_center.roles import CONTACT_WRITERS, FRONT_OFFICE, READERS, Role
 from domain.interaction import Interaction
 
 PREFIX = "/api/v1/interactions"
@@ -45,13 +47,14 @@ def created(result: WriteResult) -> JSONResponse:
     return write_response(result, created_at=f"{PREFIX}/{result.id}")
 
 
-@router.post("", status_code=201, response_model=WriteAccepted)
+@router.post("", dependencies=[allow(*CONTACT_WRITERS)], status_code=201, response_model=WriteAccepted)
 def log_interaction(body: InteractionLog, ctx: Ctx, service: Service) -> JSONResponse:
     """Log an e-mail, chat, SMS, social message, letter or visit, inbound or outbound."""
     return created(service.log(ctx, LoggedContact(**body.model_dump())))
 
 
-@router.post("/batch", status_code=201, response_model=BatchAccepted)
+@router.post("/batch", status_code=201, response_model=BatchAccepted,
+             dependencies=[allow(Role.INTEGRATION, Role.ADMIN)])
 def log_batch(body: InteractionBatch, ctx: Ctx, service: Service) -> JSONResponse:
     """Import up to 1000 interactions in one transaction: all are stored or none (the problem
     names the refused item, e.g. ``items[3].from_address``). A replay answers 200."""
@@ -63,43 +66,44 @@ def log_batch(body: InteractionBatch, ctx: Ctx, service: Service) -> JSONRespons
                         headers=headers)
 
 
-@router.post("/calls", status_code=201, response_model=WriteAccepted)
+@router.post("/calls", dependencies=[allow(*CONTACT_WRITERS)], status_code=201, response_model=WriteAccepted)
 def ring_call(body: CallRing, ctx: Ctx, service: Service) -> JSONResponse:
     """A call starts ringing; numbers are normalised to E.164, a withheld one is left empty."""
     return created(service.ring(ctx, RingingCall(**body.model_dump())))
 
 
-@router.post("/{interaction_id}/link", response_model=WriteAccepted)
+@router.post("/{interaction_id}/link", dependencies=[allow(*FRONT_OFFICE)], response_model=WriteAccepted)
 def link_customer(interaction_id: UUID, body: LinkIn, ctx: Ctx, service: Service) -> JSONResponse:
     """Link (or relink) the interaction to a known customer, also after it ended."""
     return write_response(service.link_customer(ctx, interaction_id, body.customer_id))
 
 
-@router.post("/{interaction_id}/notes", response_model=WriteAccepted)
+@router.post("/{interaction_id}/notes", dependencies=[allow(*FRONT_OFFICE)], response_model=WriteAccepted)
 def add_note(interaction_id: UUID, body: NoteIn, ctx: Ctx, service: Service) -> JSONResponse:
     return write_response(service.add_note(ctx, interaction_id, body.note))
 
 
-@router.post("/{interaction_id}/wrap-up", response_model=WriteAccepted)
+@router.post("/{interaction_id}/wrap-up", dependencies=[allow(*FRONT_OFFICE)], response_model=WriteAccepted)
 def record_wrap_up(interaction_id: UUID, body: WrapUpIn, ctx: Ctx, service: Service) -> JSONResponse:
     """Record the disposition code; a later wrap-up corrects an earlier one."""
     return write_response(service.record_wrap_up(ctx, interaction_id, body.code, body.notes))
 
 
-@router.post("/{interaction_id}/recording", response_model=WriteAccepted)
+@router.post("/{interaction_id}/recording", response_model=WriteAccepted,
+             dependencies=[allow(Role.INTEGRATION, Role.ADMIN)])
 def attach_recording(interaction_id: UUID, body: RecordingIn, ctx: Ctx,
                      service: Service) -> JSONResponse:
     """Attach a call recording by reference (often after the call ended)."""
     return write_response(service.attach_recording(ctx, interaction_id, body.reference))
 
 
-@router.post("/{interaction_id}/close", response_model=WriteAccepted)
+@router.post("/{interaction_id}/close", dependencies=[allow(*CONTACT_WRITERS)], response_model=WriteAccepted)
 def close_interaction(interaction_id: UUID, ctx: Ctx, service: Service) -> JSONResponse:
     """Close a non-call interaction (calls finish through their outcome)."""
     return write_response(service.close(ctx, interaction_id))
 
 
-@router.get("/{interaction_id}", response_model=InteractionPublic)
+@router.get("/{interaction_id}", dependencies=[allow(*READERS)], response_model=InteractionPublic)
 def get_interaction(interaction_id: UUID, service: Service) -> JSONResponse:
     interaction = service.get(interaction_id)
     body = interaction_public(interaction)

@@ -1,9 +1,9 @@
 """Gamification: leaderboards per period and team, each agent's points explained, badges.
 
-Agents who have not consented appear as an alias without their id. Until user roles exist,
-the admin bearer token (``SWITCHBOARD_ADMIN_TOKEN``) sees every name; with ``as_agent=<id>``
-it sees what that agent sees (their own name, others as consented). Without a token the
-view is pseudonymised, and a non-consenting agent's points and badges answer 403.
+Agents who have not consented appear as an alias without their id. Admins see every name;
+with ``as_agent=<id>`` what that agent sees (their own name, others as consented). An agent
+sees their own name; supervisors and auditors see the pseudonymised view, in which a
+non-consenting agent's points and badges answer 403.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 
+from api.access import AccessDenied, CurrentUser, allow
 from api.dependencies import get_container
-from api.guards import require_admin
 from api.schemas.leaderboards import (
     AgentBadgesOut,
     BadgeOut,
@@ -31,9 +31,10 @@ from api.schemas.leaderboards import (
 from contact_center.bootstrap import Container
 from contact_center.leaderboard_views import PUBLIC, Period, Span, Viewer
 from contact_center.leaderboards import Leaderboard, LeaderboardService, NotVisible
+from contact_center.roles import HISTORY_READERS, Role
 from domain.errors import InvalidValue
 
-router = APIRouter(prefix="/api/v1", tags=["gamification"])
+router = APIRouter(prefix="/api/v1", tags=["gamification"], dependencies=[allow(*HISTORY_READERS)])
 T = TypeVar("T")
 MinPosition = Annotated[int | None, Query(ge=0, description="wait until this write is applied")]
 At = Annotated[datetime | None, Query(description="a moment in the period (with offset); default now")]
@@ -44,14 +45,19 @@ def leaderboards(container: Annotated[Container, Depends(get_container)]) -> Lea
 
 
 def viewer(
-    container: Annotated[Container, Depends(get_container)],
-    as_agent: Annotated[UUID | None, Query(description="admin token only: view as this agent")] = None,
-    authorization: Annotated[str | None, Header()] = None,
+    principal: CurrentUser,
+    as_agent: Annotated[UUID | None, Query(description="admins only: view as this agent")] = None,
 ) -> Viewer:
-    if authorization is None and as_agent is None:
-        return PUBLIC
-    require_admin(container, authorization)
-    return Viewer(admin=as_agent is None, agent_id=as_agent)
+    """Admins see every name (or, with ``as_agent``, what that agent sees); an agent sees their
+    own name and those who consented; supervisors and auditors see consented names only, as
+    the wallboard on the floor does."""
+    if as_agent is not None and principal.role is not Role.ADMIN:
+        raise AccessDenied(403, "only admins may view as another agent")
+    if principal.role is Role.ADMIN:
+        return Viewer(admin=as_agent is None, agent_id=as_agent)
+    if principal.role is Role.AGENT:
+        return Viewer(agent_id=principal.agent_id)
+    return PUBLIC
 
 
 Service = Annotated[LeaderboardService, Depends(leaderboards)]

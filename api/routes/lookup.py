@@ -8,11 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from api.access import allow
 from api.dependencies import get_container
 from contact_center.bootstrap import Container
 from contact_center.lookup import LookupService, Match
+from contact_center.roles import CONTACT_WRITERS
 
-router = APIRouter(prefix="/api/v1", tags=["read models"])
+router = APIRouter(prefix="/api/v1", tags=["read models"], dependencies=[allow(*CONTACT_WRITERS)])
 
 
 class CandidateOut(BaseModel):

@@ -8,14 +8,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 
+from api.access import allow
 from api.dependencies import get_container
 from api.schemas.timeline import TimelineEntryOut, TimelinePage
 from contact_center.bootstrap import Container
 from contact_center.caller_history import DEFAULT_LIMIT, CallerHistoryService
+from contact_center.roles import HISTORY_READERS
 from domain.interaction_values import Channel
 from projections.caller_history import MAX_LIMIT
 
-router = APIRouter(prefix="/api/v1/customers", tags=["read models"])
+router = APIRouter(prefix="/api/v1/customers", tags=["read models"], dependencies=[allow(*HISTORY_READERS)])
 
 
 def history(container: Annotated[Container, Depends(get_container)]) -> CallerHistoryService:

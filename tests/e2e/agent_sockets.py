@@ -19,6 +19,8 @@ from websockets.sync.client import ClientConnection, connect
 
 from contact_center.bootstrap import Container
 from contact_center.call_notifications import CallOffered
+from contact_center.roles import Role
+from tests.conftest import bearer_for
 
 Frame = dict[str, Any]
 
@@ -88,6 +90,9 @@ def offer(container: Container, *agents: UUID, call_id: str | None = None, **ext
     return call
 
 
+ADMIN = bearer_for(Role.ADMIN)  # valid in any API process on the test master key
+
+
 def token_for(publisher: Container, agent: UUID | None = None, ttl: int = 600) -> str:
     return publisher.agent_tokens.tokens.mint(agent or uuid4(), ttl)[0]
 
@@ -99,7 +104,7 @@ class PastClock:
 
 def write(base: str, path: str, body: dict[str, object]) -> tuple[UUID, int]:
     """POST a command; the id it names (the created one, or the path's) and its position."""
-    response = httpx.post(f"{base}{path}", json=body, timeout=30)
+    response = httpx.post(f"{base}{path}", json=body, timeout=30, headers=ADMIN)
     assert response.status_code in (200, 201), response.text
     return UUID(response.json()["id"]), int(response.headers["X-Switchboard-Position"])
 

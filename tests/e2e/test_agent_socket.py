@@ -14,15 +14,21 @@ from uuid import uuid4
 import httpx
 import psycopg
 import pytest
+from fastapi.routing import APIWebSocketRoute
 from pydantic import SecretStr
 from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from adapters.services.stack import Endpoints
+from api.access import declared, original, routes
+from api.app import create_app
 from contact_center.agent_tokens import AgentTokens
 from contact_center.bootstrap import Container, bootstrap, derived_key
+from contact_center.roles import ALL_ROLES, Role
 from contact_center.settings import Settings
-from tests.conftest import TEST_MASTER_KEY
+from tests.conftest import TEST_MASTER_KEY, bearer_for
 from tests.e2e.agent_sockets import (
+    ADMIN,
     PastClock,
     metric,
     next_frame,
@@ -38,7 +44,6 @@ from tests.e2e.agent_sockets import (
 )
 from tests.process_helpers import cli_env, run_cli, serving
 
-ADMIN = "admin-secret"
 WINDOW = 20  # frames kept per agent
 QUEUE = 16  # frames waiting per socket
 
@@ -60,7 +65,7 @@ def env(services: Endpoints, schema: str, tmp_path_factory: pytest.TempPathFacto
     return cli_env(DATABASE_URL=services.database_url,
                    KAFKA_BOOTSTRAP_SERVERS=services.kafka_bootstrap_servers,
                    SWITCHBOARD_DB_SCHEMA=schema, SWITCHBOARD_TOPIC_PREFIX=schema,
-                   SWITCHBOARD_MASTER_KEY=TEST_MASTER_KEY, SWITCHBOARD_ADMIN_TOKEN=ADMIN,
+                   SWITCHBOARD_MASTER_KEY=TEST_MASTER_KEY,
                    SWITCHBOARD_DATA_DIR=str(tmp_path_factory.mktemp("data")),
                    SWITCHBOARD_PUSH_HEARTBEAT_SECONDS="0.5", SWITCHBOARD_PUSH_QUEUE_SIZE=str(QUEUE),
                    SWITCHBOARD_PUSH_WINDOW_FRAMES=str(WINDOW), SWITCHBOARD_READ_WAIT_SECONDS="60")
@@ -97,11 +102,10 @@ def test_tokens_are_minted_by_admins_and_required(servers: tuple[str, str], env:
     agent, _ = write(base, "/api/v1/agents", {"display_name": "Grace", "login": "grace"})
     url = f"{base}/api/v1/agents/{agent}/token"
     assert httpx.post(url, timeout=30).status_code == 401
-    assert httpx.post(url, headers={"Authorization": "Bearer nope"}, timeout=30).status_code == 403
-    assert httpx.post(f"{base}/api/v1/agents/{uuid4()}/token", timeout=30,
-                      headers={"Authorization": f"Bearer {ADMIN}"}).status_code == 404
-    minted = httpx.post(url, json={"ttl_seconds": 300}, headers={"Authorization": f"Bearer {ADMIN}"},
-                        timeout=30)
+    assert httpx.post(url, headers={"Authorization": "Bearer nope"}, timeout=30).status_code == 401
+    assert httpx.post(url, headers=bearer_for(Role.SUPERVISOR), timeout=30).status_code == 403
+    assert httpx.post(f"{base}/api/v1/agents/{uuid4()}/token", timeout=30, headers=ADMIN).status_code == 404
+    minted = httpx.post(url, json={"ttl_seconds": 300}, headers=ADMIN, timeout=30)
     assert minted.status_code == 201, minted.text
     assert minted.json()["agent_id"] == str(agent)
     assert minted.headers["cache-control"] == "no-store"
@@ -146,6 +150,30 @@ def test_an_agent_user_created_by_the_cli_logs_in_and_opens_its_socket(
     taken = run_cli("users", "create", "Hedy", "--role", "admin", env=env)
     assert taken.returncode == 1
     assert "exists" in taken.stdout + taken.stderr
+
+
+def test_every_websocket_answers_every_role_as_declared(servers: tuple[str, str],
+                                                        publisher: Container) -> None:
+    """The websocket half of the role matrix (HTTP: tests/integration/test_role_matrix.py),
+    generated from the app's routes and run against a real server's handshakes."""
+    sockets = [(route.path, declared(route)) for route in routes(create_app(publisher))
+               if isinstance(original(route), APIWebSocketRoute)]
+    assert "/ws/agent" in {path for path, _ in sockets}
+    base = servers[0].replace("http://", "ws://")
+    for path, [roles] in sockets:
+        assert roles is not None, f"{path}: no websocket is public"
+        with pytest.raises(InvalidStatus) as anonymous:
+            connect(f"{base}{path}", proxy=None, open_timeout=20)
+        assert anonymous.value.response.status_code == 401, path
+        for role in ALL_ROLES:
+            token = bearer_for(role, agent_id=uuid4() if role is Role.AGENT else None)
+            if role in roles:
+                with connect(f"{base}{path}", additional_headers=token, proxy=None, open_timeout=20) as ws:
+                    ws.ping().wait(10)  # the handshake was accepted and the socket serves
+            else:
+                with pytest.raises(InvalidStatus) as refused:
+                    connect(f"{base}{path}", additional_headers=token, proxy=None, open_timeout=20)
+                assert refused.value.response.status_code == 403, (path, role)
 
 
 def test_every_tab_gets_every_frame_and_a_reconnect_resumes(servers: tuple[str, str],
@@ -233,7 +261,8 @@ def test_a_call_through_the_cti_webhook_pops_the_card_then_updates_every_screen(
         "channel": "phone", "purpose": "service_contact", "granted": True, "source": "contract"})
     for projection in ("agent_directory", "identity_lookup"):
         publisher.consistency.require(publisher.projections.get(projection).full_name, applied)
-    card = httpx.get(f"{a}/api/v1/customers/{margaret}/card", params={"min_position": applied}, timeout=30)
+    card = httpx.get(f"{a}/api/v1/customers/{margaret}/card", params={"min_position": applied}, timeout=30,
+                     headers=ADMIN)
     assert card.status_code == 200, card.text
     assert card.json()["consents"], card.json()  # a card with timestamps to compare
     pbx = publisher.cti.integrations.add(f"pbx-{uuid4().hex[:6]}", (), ())
@@ -262,6 +291,7 @@ def test_a_call_through_the_cti_webhook_pops_the_card_then_updates_every_screen(
         for screen in (on_a, on_b):
             ended = next_frame(screen)
             assert (ended["type"], ended["outcome"]) == ("call_ended", "ended")
-    interaction = httpx.get(f"{a}/api/v1/interactions/{pop['interaction_id']}", timeout=30).json()
+    interaction = httpx.get(f"{a}/api/v1/interactions/{pop['interaction_id']}", timeout=30,
+                            headers=ADMIN).json()
     assert (interaction["status"], interaction["agent_id"]) == ("ended", str(bob))
     assert pops_observed(a, b) == pops + 2

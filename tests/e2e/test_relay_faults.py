@@ -17,9 +17,10 @@ import httpx
 from adapters.services.kafka_broker import KafkaBroker
 from adapters.services.stack import Endpoints
 from contact_center.bootstrap import Container
+from contact_center.roles import Role
 from contact_center.settings import Settings
 from tests.bulk_events import EVENTS_PER_CUSTOMER, EVENTS_PER_FOLLOW_UP, save_batch
-from tests.conftest import TEST_MASTER_KEY
+from tests.conftest import TEST_MASTER_KEY, bearer_for
 from tests.e2e.relay_processes import RelayProcesses, lock_holders, relay_env
 from tests.event_log import (
     TopicReader,
@@ -100,7 +101,7 @@ def _metric(base: str, name: str, topic: str) -> float | None:
 
 
 def _register(base: str, n: int) -> None:
-    response = httpx.post(f"{base}/api/v1/customers", timeout=10, json={
+    response = httpx.post(f"{base}/api/v1/customers", timeout=10, headers=bearer_for(Role.INTEGRATION), json={
         "display_name": f"Outage Customer {n}",
         "identities": [{"kind": "email", "value": f"outage{n}@example.org"}]})
     assert response.status_code == 201, response.text

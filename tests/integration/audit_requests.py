@@ -15,16 +15,17 @@ from uuid import UUID
 import psycopg
 from fastapi.testclient import TestClient
 from psycopg import sql
-from pydantic import SecretStr
 
 from adapters.services.stack import Endpoints
 from api.app import create_app
 from contact_center.bootstrap import Container, bootstrap
+from contact_center.roles import Role
 from contact_center.settings import Settings
+from tests.conftest import bearer_for, signed_in
 from tests.integration.case_requests import complaint, open_case
 from tests.integration.read_model_requests import ManualClock
 
-AUDITOR = {"Authorization": "Bearer auditor-secret", "X-Switchboard-Actor": "auditor:ines"}
+AUDITOR = bearer_for(Role.AUDITOR, "ines")  # reads are logged as auditor:ines
 
 T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 PHONE, EMAIL = "+493055571600", "grace@example.org"
@@ -35,11 +36,11 @@ PURPOSES = [("email", "marketing_email"), ("sms", "marketing_sms")]
 @contextmanager
 def audited_app(settings: Settings, services: Endpoints,
                 clock: ManualClock) -> Iterator[tuple[TestClient, Container]]:
-    """The API with the auditor token ``auditor-secret`` configured, on ``clock``."""
-    container = bootstrap(settings.model_copy(update={"auditor_token": SecretStr("auditor-secret")}),
-                          services, clock=clock)
+    """The API on ``clock``, signed in as an admin (``AUDITOR`` reads as auditor:ines)."""
+    container = bootstrap(settings, services, clock=clock)
     try:
         with TestClient(create_app(container), raise_server_exceptions=False) as client:
+            client.headers.update(signed_in(container, Role.ADMIN))
             yield client, container
     finally:
         container.close()
@@ -110,7 +111,8 @@ class Story:
               method: str = "POST") -> str:
         """One command an hour after the last; ``events`` of them land on the customer."""
         self.clock.advance(hours=1)
-        response = self.client.request(method, path, json=body, headers={"X-Switchboard-Actor": actor})
+        role, _, name = actor.partition(":")
+        response = self.client.request(method, path, json=body, headers=bearer_for(role, name))
         assert response.status_code in (200, 201), response.text
         self.expected.version += events
         if events:
@@ -152,7 +154,7 @@ class Story:
         """An unknown caller linked to the customer, a note, and a complaint: data held elsewhere."""
         self.call = self.write("/api/v1/interactions/calls",
                                {"direction": "inbound", "from_number": PHONE, "to_number": "+4930123456"},
-                               "cti", 0)
+                               "integration:pbx", 0)
         self.write(f"/api/v1/interactions/{self.call}/link", {"customer_id": self.customer}, "agent:ada", 0)
         self.write(f"/api/v1/interactions/{self.call}/notes", {"note": "asked about the invoice"},
                    "agent:ada", 0)

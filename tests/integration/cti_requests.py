@@ -19,9 +19,11 @@ from api.app import create_app
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.call_notifications import CallEnded, CallOffered, CallTaken
 from contact_center.cti_events import call_interaction_id
+from contact_center.roles import Role
 from contact_center.settings import Settings
 from projections.agent_directory import AgentDirectoryProjection
 from projections.identity_lookup import IdentityLookupProjection
+from tests.conftest import signed_in
 from tests.integration.read_model_requests import ManualClock
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -117,6 +119,7 @@ def cti_rig(settings: Settings, services: Endpoints) -> Iterator[Rig]:
     try:
         token = built.cti.integrations.add("office-pbx", BLOCKED, RULES)
         with TestClient(create_app(built), raise_server_exceptions=False) as client:
+            client.headers.update(signed_in(built, Role.ADMIN))
             yield Rig(client, built, notifier, clock, token)
     finally:
         built.close()

@@ -10,10 +10,13 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 
 from contact_center.bootstrap import Container
+from contact_center.roles import Role
 from projections.base import Projection
+from tests.conftest import bearer_for
 from tests.integration.read_model_requests import ManualClock, catch_up
 
-ADMIN = {"Authorization": "Bearer admin-secret"}
+ADMIN = bearer_for(Role.ADMIN)  # sees every name
+FLOOR = bearer_for(Role.SUPERVISOR, "floor")  # sees what the wallboard shows: consented names only
 Rows = dict[str, list[tuple[Any, ...]]]
 
 
@@ -75,7 +78,7 @@ class Desk:
             self.container.consistency.require(name, position)
 
     def get(self, path: str, headers: dict[str, str] | None = None, **params: Any) -> dict[str, Any]:
-        response = self.client.get(path, params=params, headers=headers)
+        response = self.client.get(path, params=params, headers=headers or FLOOR)
         assert response.status_code == 200, response.text
         return dict(response.json())
 

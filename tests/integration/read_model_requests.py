@@ -20,11 +20,13 @@ from api.app import create_app
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.commands import CommandContext
 from contact_center.projection_host import ProjectionHost
+from contact_center.roles import Role
 from contact_center.settings import Settings
 from domain.customer import Customer
 from projections.base import Projection
+from tests.conftest import bearer_for, signed_in
 
-DPO = {"Authorization": "Bearer dpo-secret"}
+DPO = bearer_for(Role.ADMIN, "dpo")  # erasure is admin work
 
 
 class ManualClock:
@@ -49,6 +51,7 @@ def clocked_pipeline(settings: Settings, services: Endpoints,
     built = bootstrap(settings.model_copy(update={"read_wait_seconds": 60.0}), services, clock=clock)
     try:
         with TestClient(create_app(built), raise_server_exceptions=False) as client:
+            client.headers.update(signed_in(built, Role.ADMIN))
             yield client, built
     finally:
         built.close()

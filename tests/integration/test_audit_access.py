@@ -1,4 +1,4 @@
-"""Audit reads are for the auditor token only, every one is in the access log (who looked at
+"""Audit reads are for auditors and admins only, every one is in the access log (who looked at
 whom, how) before it is answered, one that cannot be recorded is refused, bad queries are 422."""
 
 from __future__ import annotations
@@ -17,14 +17,16 @@ from adapters.services.stack import Endpoints
 from contact_center.access_log import AuditRead, access_log_id
 from contact_center.bootstrap import Container
 from contact_center.commands import WriteResult
+from contact_center.roles import Role
 from contact_center.settings import Settings
 from domain.access_log import AccessLog
+from tests.conftest import bearer_for
 from tests.integration.audit_requests import AUDITOR, T0, audit_get, audited_app, export_lines
 from tests.integration.case_requests import complaint, new_customer, open_case
 from tests.integration.event_counts import stored_event_count
 from tests.integration.read_model_requests import ManualClock
 
-OMAR = {**AUDITOR, "X-Switchboard-Actor": "auditor:omar"}
+OMAR = bearer_for(Role.AUDITOR, "omar")
 REFUSE_ACCESS_LOG = """
 CREATE FUNCTION refuse_access_log() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'access log unavailable'; END $$;
@@ -105,20 +107,21 @@ def test_a_read_that_cannot_be_recorded_is_not_answered(audited: tuple[TestClien
     assert client.get(f"/api/v1/customers/{customer}").status_code == 200  # only audit reads need it
 
 
-def test_audit_needs_the_auditor_token(audited: tuple[TestClient, Container], client: TestClient) -> None:
-    auditor, container = audited
-    customer = new_customer(auditor)
+def test_audit_needs_an_auditor_or_admin(audited: tuple[TestClient, Container]) -> None:
+    client, container = audited
+    customer = new_customer(client)
     url = f"/api/v1/audit/customers/{customer}"
     before = stored_event_count(container)
-    assert auditor.get(url, params={"version": 1}).status_code == 401
-    assert auditor.get(url, params={"version": 1}, headers={"Authorization": "Basic x"}).status_code == 401
-    wrong = {"Authorization": "Bearer dpo-secret"}
-    assert auditor.get(url, params={"version": 1}, headers=wrong).status_code == 403
-    assert auditor.get("/api/v1/audit/export", params={"customer": customer}).status_code == 401
-    disabled = client.get(url, params={"version": 1}, headers=AUDITOR)  # no token configured there
-    assert disabled.status_code == 403
-    assert "SWITCHBOARD_AUDITOR_TOKEN" in disabled.json()["detail"]
-    assert auditor.get(url, headers={"Authorization": "Bearer x"}).status_code == 403  # token first
+    anonymous = {"Authorization": ""}
+    assert client.get(url, params={"version": 1}, headers=anonymous).status_code == 401
+    assert client.get(url, params={"version": 1}, headers={"Authorization": "Basic x"}).status_code == 401
+    for role in ("agent", "supervisor", "integration"):
+        refused = client.get(url, params={"version": 1}, headers=bearer_for(role))
+        assert refused.status_code == 403
+        assert refused.json()["detail"] == f"the {role} role may not use this"
+    assert client.get("/api/v1/audit/export", params={"customer": customer},
+                      headers=anonymous).status_code == 401
+    assert client.get(url, headers={"Authorization": "Bearer x"}).status_code == 401  # token first
     assert stored_event_count(container) == before  # refused reads record nothing
 
 

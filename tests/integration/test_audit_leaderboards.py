@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
 from adapters.services.stack import Endpoints
 from contact_center.access_log import access_log_id
@@ -69,7 +68,6 @@ COMPARED = ("rules_version", "period", "time_zone", "starts_at", "ends_at", "age
 def desk(pipeline_settings: Settings, services: Endpoints, tmp_path: Path) -> Iterator[Desk]:
     (tmp_path / "rules.toml").write_text(RULES)
     settings = pipeline_settings.model_copy(update={
-        "admin_token": SecretStr("admin-secret"), "auditor_token": SecretStr("auditor-secret"),
         "gamification_rules": tmp_path / "rules.toml"})
     clock = ManualClock(MONDAY)
     with clocked_pipeline(settings, services, clock) as (client, container):
@@ -169,5 +167,6 @@ def test_bad_leaderboard_queries_are_problems(desk: Desk, params: dict[str, str]
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert field in response.json()["detail"]
-    refused = desk.client.get("/api/v1/audit/leaderboards", params={"as_of": "2024-03-04T10:00:00Z"})
+    refused = desk.client.get("/api/v1/audit/leaderboards", params={"as_of": "2024-03-04T10:00:00Z"},
+                              headers={"Authorization": ""})
     assert refused.status_code == 401

@@ -11,7 +11,9 @@ from fastapi.testclient import TestClient
 from adapters.services.stack import Endpoints
 from api.app import create_app
 from contact_center.bootstrap import bootstrap
+from contact_center.roles import Role
 from contact_center.settings import Settings
+from tests.conftest import signed_in
 from tests.integration.case_requests import complaint, new_customer, open_case
 
 
@@ -36,6 +38,7 @@ def clocked_client(settings_for_test: Settings, services: Endpoints,
     built = bootstrap(settings_for_test, services, clock=clock)
     try:
         with TestClient(create_app(built), raise_server_exceptions=False) as test_client:
+            test_client.headers.update(signed_in(built, Role.ADMIN))
             yield test_client
     finally:
         built.close()

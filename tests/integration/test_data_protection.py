@@ -18,20 +18,22 @@ from adapters.services.stack import Endpoints
 from api.app import create_app
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.master_key import generate_master_key
+from contact_center.roles import Role
 from contact_center.settings import Settings
+from tests.conftest import bearer_for, signed_in
 from tests.integration.event_counts import stored_event_count
 
 PHONE_RAW, PHONE_E164 = "030 5557 1600", "+493055571600"
 EMAIL = "grace.hopper@example.org"
 NOTE = "Caller mentioned the pacemaker appointment on Friday"
-DPO = {"Authorization": "Bearer dpo-secret"}
+DPO = bearer_for(Role.ADMIN, "dpo")  # erasure is admin work
 
 
 @pytest.fixture
 def dpo_client(settings_for_test: Settings, services: Endpoints) -> Iterator[tuple[TestClient, Container]]:
-    settings = settings_for_test.model_copy(update={"data_protection_token": SecretStr("dpo-secret")})
-    container = bootstrap(settings, services)
+    container = bootstrap(settings_for_test, services)
     with TestClient(create_app(container), raise_server_exceptions=False) as client:
+        client.headers.update(signed_in(container, Role.SUPERVISOR))  # writes; DPO erases
         yield client, container
     container.close()
 
@@ -125,17 +127,19 @@ def fresh_id(ids: dict[str, str]) -> UUID:
     return UUID(ids["customer"])
 
 
-def test_data_protection_endpoints_need_the_token(
-    dpo_client: tuple[TestClient, Container], client: TestClient,
-) -> None:
+def test_data_protection_endpoints_are_for_admins(dpo_client: tuple[TestClient, Container]) -> None:
     dpo, container = dpo_client
     customer = dpo.post("/api/v1/customers", json={"display_name": "Alan Turing"}).json()["id"]
     url = f"/api/v1/customers/{customer}/erasure"
     body = {"legal_basis": "request by e-mail"}
     before = stored_event_count(container)
-    assert dpo.post(url, json=body).status_code == 401
-    assert dpo.post(url, json=body, headers={"Authorization": "Bearer wrong"}).status_code == 403
-    assert client.post(url, json=body, headers=DPO).status_code == 403  # no token configured there
+    assert dpo.post(url, json=body, headers={"Authorization": ""}).status_code == 401
+    assert dpo.post(url, json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert dpo.post(url, json=body).status_code == 403  # a supervisor
+    for role in ("agent", "auditor", "integration"):
+        assert dpo.post(url, json=body, headers=bearer_for(role)).status_code == 403
+        assert dpo.get(f"/api/v1/customers/{customer}/personal-data-export",
+                       headers=bearer_for(role)).status_code == 403
     assert dpo.post(url, json={"legal_basis": ""}, headers=DPO).status_code == 422
     assert stored_event_count(container) == before
 
@@ -147,6 +151,7 @@ def test_master_key_rotation_and_wrong_or_missing_keys(
     assert old_key is not None
     first = bootstrap(settings_for_test, services)
     with TestClient(create_app(first)) as client:
+        client.headers.update(signed_in(first, Role.ADMIN))
         customer = client.post("/api/v1/customers", json={"display_name": "Ada"}).json()["id"]
     first.close()
 

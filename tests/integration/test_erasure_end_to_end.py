@@ -18,10 +18,12 @@ from adapters.projected_events import EventDecoder
 from adapters.services.stack import Endpoints
 from api.app import create_app
 from contact_center.bootstrap import Container, bootstrap
+from contact_center.roles import Role
 from contact_center.settings import Settings
+from tests.conftest import bearer_for, signed_in
 from tests.event_log import wait_for
 
-DPO = {"Authorization": "Bearer dpo-secret"}
+DPO = bearer_for(Role.ADMIN, "dpo")  # erasure is admin work
 PHONE, EMAIL = "+493055571642", "grace.hopper@example.org"
 NOTE, NAME = "cobol compiler ticket", "Grace Hopper"
 SECRETS = (PHONE, EMAIL, NOTE, NAME)
@@ -52,6 +54,7 @@ def timed_pipeline(
     built = bootstrap(pipeline_settings, services, clock=clock)
     try:
         with TestClient(create_app(built), raise_server_exceptions=False) as client:
+            client.headers.update(signed_in(built, Role.ADMIN))
             yield client, built, clock
     finally:
         built.close()

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from uuid import UUID
 
 import pytest
-from pydantic import SecretStr
 
 from adapters.services.stack import Endpoints
+from contact_center.roles import Role
 from contact_center.settings import Settings
+from tests.conftest import bearer_for
 from tests.integration.gamification_requests import (
     ADMIN,
+    FLOOR,
     Desk,
     dump,
     gamification,
@@ -27,8 +30,7 @@ MONDAY = datetime(2024, 3, 4, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
 @pytest.fixture
 def desk(pipeline_settings: Settings, services: Endpoints) -> Iterator[Desk]:
     clock = ManualClock(MONDAY)
-    settings = pipeline_settings.model_copy(update={"admin_token": SecretStr("admin-secret")})
-    with clocked_pipeline(settings, services, clock) as (client, container):
+    with clocked_pipeline(pipeline_settings, services, clock) as (client, container):
         yield Desk(client, container, clock)
 
 
@@ -105,18 +107,21 @@ def test_agents_without_consent_are_pseudonymised(desk: Desk) -> None:
     as_ada = desk.board(headers=ADMIN, as_agent=ada)["agents"]
     assert {r["display_name"] for r in as_ada} == {"Ada", alias["alias"]}
 
-    assert desk.client.get("/api/v1/leaderboards", params={"as_agent": bob}).status_code == 401
+    assert desk.client.get("/api/v1/leaderboards", params={"as_agent": bob}, headers=FLOOR).status_code == 403
+    as_bob_himself = desk.board(headers=bearer_for(Role.AGENT, "bob", agent_id=UUID(bob)))["agents"]
+    assert {r["display_name"] for r in as_bob_himself} == {"Ada", "Bob"}
     wrong_token = {"Authorization": "Bearer nope"}
-    assert desk.client.get("/api/v1/leaderboards", headers=wrong_token).status_code == 403
-    assert desk.client.get(f"/api/v1/agents/{bob}/points/explain").status_code == 403
-    assert desk.client.get(f"/api/v1/agents/{bob}/badges").status_code == 403
+    assert desk.client.get("/api/v1/leaderboards", headers=wrong_token).status_code == 401
+    assert desk.client.get("/api/v1/leaderboards", headers=bearer_for(Role.INTEGRATION)).status_code == 403
+    assert desk.client.get(f"/api/v1/agents/{bob}/points/explain", headers=FLOOR).status_code == 403
+    assert desk.client.get(f"/api/v1/agents/{bob}/badges", headers=FLOOR).status_code == 403
     assert desk.explain(bob, headers=ADMIN, as_agent=bob)["total"] == 7
     assert desk.explain(ada)["total"] == 7
 
     desk.consent(bob, True)
     desk.settle()
     assert {r["display_name"] for r in desk.board()["agents"]} == {"Ada", "Bob"}
-    assert desk.client.get(f"/api/v1/agents/{bob}/badges").status_code == 200
+    assert desk.client.get(f"/api/v1/agents/{bob}/badges", headers=FLOOR).status_code == 200
 
 
 def test_periods_follow_the_configured_time_zone(desk: Desk) -> None:

@@ -9,9 +9,11 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 
 from contact_center.bootstrap import Container
+from contact_center.roles import Role
+from tests.conftest import bearer_for
 from tests.event_log import wait_for
 
-DPO = {"Authorization": "Bearer dpo-secret"}
+DPO = bearer_for(Role.ADMIN, "dpo")  # erasure is admin work
 
 
 def write(client: TestClient, path: str, body: dict[str, Any] | None = None, **kw: Any) -> int:

@@ -16,14 +16,15 @@ import pytest
 from eventsourcing.utils import resolve_topic
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
-from pydantic import SecretStr
 
 from adapters.services.stack import Endpoints
 from api.app import create_app
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.event_catalogue import event_fields
+from contact_center.roles import Role
 from contact_center.settings import Settings
 from domain.events import event_type_name, personal_fields_of
+from tests.conftest import bearer_for, signed_in
 from tests.event_log import (
     TopicReader,
     data_of,
@@ -35,17 +36,18 @@ from tests.event_log import (
     wait_for,
 )
 
-DPO = {"Authorization": "Bearer dpo"}
+DPO = bearer_for(Role.ADMIN, "dpo")  # erasure is admin work
 SECRETS = ("Lovelace", "+4930555716", "+4930555717", "030 5557", "example.org", "pacemaker", "Hopper")
 
 
 @pytest.fixture
 def relaying(settings_for_test: Settings, services: Endpoints) -> Iterator[tuple[TestClient, Container]]:
     settings = settings_for_test.model_copy(
-        update={"relay_in_process": True, "data_protection_token": SecretStr("dpo")})
+        update={"relay_in_process": True})
     container = bootstrap(settings, services)
     try:
         with TestClient(create_app(container), raise_server_exceptions=False) as client:
+            client.headers.update(signed_in(container, Role.ADMIN))
             yield client, container
     finally:
         container.close()
@@ -58,7 +60,7 @@ def ok(response: Any) -> str:
 
 def customer_story(client: TestClient, n: int) -> None:
     """A customer's life: identities, details, consent, calls, an e-mail, a complaint."""
-    actor = {"X-Switchboard-Actor": f"agent:{n % 3}"}
+    actor = bearer_for(Role.SUPERVISOR, str(n % 3))  # a supervisor may do all of this
     ada = ok(client.post("/api/v1/customers", headers=actor, json={
         "display_name": f"Ada Lovelace {n}", "given_name": "Ada", "family_name": "Lovelace",
         "identities": [{"kind": "phone", "value": f"030 5557 {1600 + n}"},
@@ -140,7 +142,7 @@ def test_every_stored_event_is_on_kafka_as_a_cloudevent(
         assert event.get_datacontenttype() == "application/json"
         assert record.sequence == row.notification_id
         assert event.get_extension("actor") == stored["actor"] == data["actor"]
-        assert event.get_extension("actor").startswith("agent:")
+        assert event.get_extension("actor") in {"supervisor:0", "supervisor:1", "supervisor:2", "admin:dpo"}
         customer = stored["customer_id"]
         assert event.get_extension("customerid") == str(customer or row.aggregate_id) == record.key
         assert event.get_extension("partitionkey") == record.key

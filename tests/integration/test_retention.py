@@ -11,7 +11,9 @@ from adapters.clock import SystemClock
 from adapters.services.stack import Endpoints
 from api.app import create_app
 from contact_center.bootstrap import bootstrap
+from contact_center.roles import Role
 from contact_center.settings import Settings
+from tests.conftest import signed_in
 
 
 class LaterClock:
@@ -25,6 +27,7 @@ class LaterClock:
 def test_retention_shreds_only_expired_classes(settings_for_test: Settings, services: Endpoints) -> None:
     container = bootstrap(settings_for_test, services)
     with TestClient(create_app(container)) as client:
+        client.headers.update(signed_in(container, Role.ADMIN))
         mail = client.post("/api/v1/interactions", json={
             "channel": "email", "direction": "inbound", "from_address": "kim@example.org",
             "subject": "Refund", "body": "Please refund order 4711"}).json()["id"]

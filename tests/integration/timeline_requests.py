@@ -13,9 +13,11 @@ from psycopg import sql
 from adapters.projection_runner import ProjectionRunner
 from contact_center.bootstrap import Container
 from contact_center.caller_history import PROJECTION
+from contact_center.roles import Role
 from projections.caller_history_schema import KEYS
+from tests.conftest import bearer_for
 
-DPO = {"Authorization": "Bearer dpo-secret"}
+DPO = bearer_for(Role.ADMIN, "dpo")  # erasure is admin work
 Rows = dict[str, list[tuple[Any, ...]]]
 
 
