@@ -8,8 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from api.access import allow
+from api.access import CurrentUser, allow
 from api.dependencies import get_container
+from api.masking import masked
 from api.schemas.customers import (
     AddressIn,
     ConsentIn,
@@ -100,9 +101,11 @@ def unmerge_customer(customer_id: UUID, ctx: Ctx, service: Service) -> JSONRespo
 
 
 @router.get("/{customer_id}", dependencies=[allow(*READERS)], response_model=CustomerPublic)
-def get_customer(customer_id: UUID, service: Service) -> JSONResponse:
+def get_customer(customer_id: UUID, service: Service, principal: CurrentUser) -> JSONResponse:
+    """The customer's current state, with the fields the caller's role does not see as null
+    (docs/users-and-roles.md, "Field masking")."""
     customer = service.get(customer_id)
-    body = customer_public(customer)
+    body = masked("customer", customer_public(customer), principal.role)
     return JSONResponse(body.model_dump(mode="json"), headers={"ETag": f'"{customer.version}"'})
 
 

@@ -11,8 +11,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from api.access import allow
+from api.access import CurrentUser, allow
 from api.dependencies import get_container
+from api.masking import masked
 from api.schemas.interactions import (
     BatchAccepted,
     CallRing,
@@ -104,9 +105,11 @@ def close_interaction(interaction_id: UUID, ctx: Ctx, service: Service) -> JSONR
 
 
 @router.get("/{interaction_id}", dependencies=[allow(*READERS)], response_model=InteractionPublic)
-def get_interaction(interaction_id: UUID, service: Service) -> JSONResponse:
+def get_interaction(interaction_id: UUID, service: Service, principal: CurrentUser) -> JSONResponse:
+    """The interaction's current state, with the fields the caller's role does not see as
+    null or empty (docs/users-and-roles.md, "Field masking")."""
     interaction = service.get(interaction_id)
-    body = interaction_public(interaction)
+    body = masked("interaction", interaction_public(interaction), principal.role)
     return JSONResponse(body.model_dump(mode="json"), headers={"ETag": f'"{interaction.version}"'})
 
 

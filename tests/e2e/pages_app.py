@@ -24,13 +24,13 @@ from contact_center.cti_events import call_interaction_id
 from contact_center.roles import Role
 from contact_center.settings import Settings
 from projections.agent_directory import AgentDirectoryProjection
-from tests.conftest import TEST_MASTER_KEY
+from tests.conftest import TEST_MASTER_KEY, bearer_for
 from tests.e2e.page_server import served
 
 AGENTS = f"{AgentDirectoryProjection.name}_v{AgentDirectoryProjection.version}"
 PASSWORD = "correct horse battery"
-ADMIN = "admin-secret"
-AUDITOR = "auditor-secret"
+# An auditor's access token, signed as the app signs them (tests/conftest.py bearer_for).
+AUDITOR = bearer_for(Role.AUDITOR, "ines")["Authorization"].removeprefix("Bearer ")
 SESSION_KEY = "switchboard.session"
 
 
@@ -132,7 +132,7 @@ def pages_app(services: Endpoints, data_dir: Path) -> Iterator[PagesApp]:
         database_url=services.database_url, kafka_bootstrap_servers=services.kafka_bootstrap_servers,
         db_schema=schema, topic_prefix=schema, data_dir=data_dir, master_key=SecretStr(TEST_MASTER_KEY),
         relay_in_process=True, projections_in_process=True, read_wait_seconds=60.0,
-        admin_token=SecretStr(ADMIN), auditor_token=SecretStr(AUDITOR), push_heartbeat_seconds=5.0,
+        push_heartbeat_seconds=5.0,
         password_hash_time_cost=1, password_hash_memory_kib=1024)
     clock = SkewedClock()
     container = bootstrap(settings, services, clock=clock)

@@ -18,11 +18,12 @@ from pydantic import SecretStr
 from adapters.services.stack import Endpoints
 from contact_center.bootstrap import Container, bootstrap, call_simulator
 from contact_center.cti_events import call_interaction_id
+from contact_center.roles import Role
 from contact_center.settings import Settings
 from contact_center.simulation.call_mix import CallMix
 from contact_center.simulation.report import Tally
 from contact_center.simulation.runs import RunOptions, play, prepare
-from tests.conftest import TEST_MASTER_KEY
+from tests.conftest import TEST_MASTER_KEY, bearer_for
 from tests.e2e.agent_sockets import wait_until
 from tests.process_helpers import cli_env, run_cli, serving
 
@@ -102,7 +103,8 @@ def test_simulated_traffic_pops_every_offered_agent_and_ends_every_call(
         interaction_id = str(call_interaction_id(run.stage.integration_id, single.call_id))
 
         def in_timeline() -> bool:
-            page = httpx.get(f"{base}/api/v1/customers/{customer_id}/timeline", timeout=30).json()
+            page = httpx.get(f"{base}/api/v1/customers/{customer_id}/timeline", timeout=30,
+                             headers=bearer_for(Role.SUPERVISOR)).json()
             entries = {e["id"]: e for e in page["entries"]}
             entry = entries.get(interaction_id)
             return entry is not None and entry["status"] == "ended" and entry["talk_seconds"] is not None

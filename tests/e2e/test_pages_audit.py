@@ -27,7 +27,7 @@ def test_sliding_back_shows_the_customer_as_they_were(served_pages: PagesApp, br
     expect(history.first).to_contain_text("customer.registered")
     expect(history.last).to_contain_text("customer.details_updated")
     expect(history.last.locator(".after")).to_contain_text(["Grace Brewster Hopper"])
-    expect(history.last.locator(".actor")).to_have_text("by api")
+    expect(history.last.locator(".actor")).to_have_text("by admin:operator")
 
     page.locator("#slider").fill("0")
     expect(name).to_have_text("Grace Hopper")

@@ -26,15 +26,16 @@ from psycopg import sql
 
 from adapters.cloudevents_envelope import sequence_text
 from contact_center.bootstrap import Container
+from contact_center.roles import Role
 from tests.bulk_events import EVENTS_PER_CUSTOMER, save_batch
-from tests.conftest import TEST_MASTER_KEY
+from tests.conftest import TEST_MASTER_KEY, bearer_for
 from tests.process_helpers import SWITCHBOARD, cli_env, server_process
 
 EVENTS = 100_000
 WRITTEN = 20_000  # through the application; the rest are copies of these rows
 CUSTOMERS_PER_SAVE = 100
 GROWTH_LIMIT_KIB = 40 * 1024
-AUDITOR = {"Authorization": "Bearer auditor-secret", "X-Switchboard-Actor": "auditor:volume"}
+AUDITOR = bearer_for(Role.AUDITOR, "volume")
 
 
 def exported_peak_kib(env: dict[str, str], log: Path, *args: str) -> int:
@@ -107,7 +108,7 @@ def test_an_export_of_100000_events_streams_in_flat_memory(container: Container,
     assert [(e.get_id(), e.get_extension("sequence")) for e in events] == stored
     assert {e.get_source() for e in events} == {"/switchboard"}
 
-    served = {**env, "SWITCHBOARD_AUDITOR_TOKEN": "auditor-secret", "SWITCHBOARD_RELAY_IN_PROCESS": "false",
+    served = {**env, "SWITCHBOARD_RELAY_IN_PROCESS": "false",
               "SWITCHBOARD_PROJECTIONS_IN_PROCESS": "false"}
     with server_process(served, tmp_path / "serve.log") as (base, proc), \
             httpx.Client(base_url=base, headers=AUDITOR, timeout=120) as client:
