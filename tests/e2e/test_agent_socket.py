@@ -6,6 +6,7 @@ schema: a third process, so every delivery here crosses processes through Postgr
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -16,12 +17,14 @@ import psycopg
 import pytest
 from fastapi.routing import APIWebSocketRoute
 from pydantic import SecretStr
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
+from adapters.clock import SystemClock
 from adapters.services.stack import Endpoints
 from api.access import declared, original, routes
 from api.app import create_app
+from contact_center.access_tokens import AccessTokens
 from contact_center.agent_tokens import AgentTokens
 from contact_center.bootstrap import Container, bootstrap, derived_key
 from contact_center.roles import ALL_ROLES, Role
@@ -174,6 +177,24 @@ def test_every_websocket_answers_every_role_as_declared(servers: tuple[str, str]
                 with pytest.raises(InvalidStatus) as refused:
                     connect(f"{base}{path}", additional_headers=token, proxy=None, open_timeout=20)
                 assert refused.value.response.status_code == 403, (path, role)
+
+
+def test_an_access_token_expiring_on_an_open_socket_closes_it_with_4401(servers: tuple[str, str],
+                                                                          publisher: Container) -> None:
+    tokens = AccessTokens(derived_key(publisher.data_keys, b"access-tokens"), SystemClock(), 60)
+    token, principal = tokens.mint("ada", Role.AGENT, uuid4(), ttl_seconds=2)
+
+    def read_until_closed() -> None:
+        with open_socket(servers[1], token) as ws:
+            while True:  # heartbeats every 0.5 s until the token runs out
+                ws.recv(timeout=15)
+
+    with pytest.raises(ConnectionClosed) as closed:
+        read_until_closed()
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4401, "token expired")
+    assert principal.expires_at is not None
+    assert time.time() >= principal.expires_at
 
 
 def test_every_tab_gets_every_frame_and_a_reconnect_resumes(servers: tuple[str, str],

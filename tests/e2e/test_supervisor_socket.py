@@ -45,7 +45,7 @@ class Floor:
         self.base = base
         self.container = container
         self.clock = clock
-        self.http = httpx.Client(base_url=base, timeout=60)
+        self.http = httpx.Client(base_url=base, timeout=60, headers=signed_in(container, Role.ADMIN))
         self.supervisor = bearer_of(signed_in(container, Role.SUPERVISOR))
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> str:
