@@ -32,7 +32,7 @@ def test_an_intact_chain_verifies_and_a_changed_byte_is_named(client: TestClient
 
 
 def test_only_auditors_and_admins_may_ask(client: TestClient, auth_headers: AuthHeaders) -> None:
-    assert client.get("/api/v1/audit/verify").status_code == 401
+    assert client.get("/api/v1/audit/verify", headers={"Authorization": ""}).status_code == 401
     assert client.get("/api/v1/audit/verify", headers=auth_headers("admin")).status_code == 200
     for role in ("agent", "supervisor", "integration"):
         assert client.get("/api/v1/audit/verify", headers=auth_headers(role)).status_code == 403
