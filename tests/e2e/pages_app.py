@@ -24,13 +24,11 @@ from contact_center.cti_events import call_interaction_id
 from contact_center.roles import Role
 from contact_center.settings import Settings
 from projections.agent_directory import AgentDirectoryProjection
-from tests.conftest import TEST_MASTER_KEY, bearer_for
+from tests.conftest import TEST_MASTER_KEY
 from tests.e2e.page_server import served
 
 AGENTS = f"{AgentDirectoryProjection.name}_v{AgentDirectoryProjection.version}"
 PASSWORD = "correct horse battery"
-# An auditor's access token, signed as the app signs them (tests/conftest.py bearer_for).
-AUDITOR = bearer_for(Role.AUDITOR, "ines")["Authorization"].removeprefix("Bearer ")
 SESSION_KEY = "switchboard.session"
 
 
