@@ -1,4 +1,4 @@
-"""Fixtures shared by the browser tests: one served app and one chromium for the whole run."""
+"""Fixtures shared by the browser tests: one served app for the whole run, a chromium per module."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ def served_pages(services: Endpoints, tmp_path_factory: pytest.TempPathFactory) 
         yield app
 
 
-@pytest.fixture(scope="session")
+# One chromium per test module: Playwright's sync API keeps an event loop running in this thread
+# while it is open, and a later test's asyncio.run() (push sessions, the supervisor socket) would
+# refuse to start under it.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with chromium() as launched:
         yield launched
