@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import uuid4
 
@@ -88,7 +89,7 @@ def test_a_gap_is_filled_from_the_window_and_a_catch_up_fetches_the_rest(store: 
         assert router.hub.connected_agents() == 0
         await router.stop()
 
-    asyncio.run(scenario())
+    run_apart(scenario())
 
 
 def test_a_socket_is_closed_when_its_token_expires(store: PostgresPushStore) -> None:
@@ -101,7 +102,7 @@ def test_a_socket_is_closed_when_its_token_expires(store: PostgresPushStore) -> 
         assert socket.closed_with == (4401, "token expired")
         await router.stop()
 
-    asyncio.run(scenario())
+    run_apart(scenario())
 
 
 def test_a_killed_feed_listens_again_and_nothing_is_lost(services: Endpoints, pg_schema: str,
@@ -121,7 +122,13 @@ def test_a_killed_feed_listens_again_and_nothing_is_lost(services: Endpoints, pg
             await running
         await router.stop()
 
-    asyncio.run(scenario())
+    run_apart(scenario())
+
+
+def run_apart(scenario: Coroutine[Any, Any, None]) -> None:
+    """On a thread of its own: session fixtures (a sync browser) may hold this thread's event loop."""
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, scenario).result()
 
 
 def kill_feed(database_url: str, application_name: str) -> None:
