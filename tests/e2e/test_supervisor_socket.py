@@ -82,7 +82,7 @@ class Floor:
 def floor(pipeline_settings: Settings, services: Endpoints) -> Iterator[Floor]:
     clock = ShiftedClock()
     settings = pipeline_settings.model_copy(update={"push_heartbeat_seconds": 1.0,
-                                                    "read_wait_seconds": 60.0})
+                                                    "read_wait_seconds": 120.0})
     built = bootstrap(settings, services, clock=clock)
     try:
         with served(create_app(built)) as base:
