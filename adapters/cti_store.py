@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 import psycopg
-from psycopg import sql
-from psycopg_pool import ConnectionPool
+
+from adapters.schema_pool import create_tables, schema_pool
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS cti_integrations (
@@ -53,22 +52,10 @@ class StoredIntegration:
 class CtiStore:
     def __init__(self, database_url: str, schema: str, max_size: int = 8) -> None:
         self.schema = schema
-        statement = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
-
-        def configure(conn: psycopg.Connection[Any]) -> None:
-            conn.execute(statement)
-            conn.commit()
-
-        self.pool: ConnectionPool = ConnectionPool(database_url, min_size=1, max_size=max_size,
-                                                   configure=configure, open=True)
+        self.pool = schema_pool(database_url, schema, max_size)
 
     def create_tables(self) -> None:
-        with self.pool.connection() as conn, conn.transaction():
-            # Serialise first-time creation by processes starting together.
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{self.schema}.cti",))
-            for statement in TABLES.split(";"):
-                if statement.strip():
-                    conn.execute(statement.encode())
+        create_tables(self.pool, f"{self.schema}.cti", TABLES.split(";"))
 
     def add_integration(self, integration: StoredIntegration, key_id: str) -> None:
         try:

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
-from psycopg import sql
-from psycopg_pool import ConnectionPool
+from adapters.schema_pool import create_tables, schema_pool
 
 # pg_notify refuses payloads of 8000 bytes or more; leave room for the envelope's own fields.
 NOTIFY_LIMIT = 7800
@@ -104,19 +103,8 @@ class PostgresPushStore:
         self.channel = channel(schema)
         self.window_frames = window_frames
         self.window_seconds = window_seconds
-        search_path = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
-
-        def configure(conn: Any) -> None:
-            conn.execute(search_path)
-            conn.commit()
-
-        self.pool: ConnectionPool = ConnectionPool(database_url, min_size=1, max_size=max_size,
-                                                   configure=configure, open=True)
-        with self.pool.connection() as conn, conn.transaction():
-            # Serialise first-time creation by processes starting together.
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{schema}.push",))
-            for statement in TABLES:
-                conn.execute(statement.encode())
+        self.pool = schema_pool(database_url, schema, max_size)
+        create_tables(self.pool, f"{schema}.push", TABLES)
 
     def append(self, frames: Sequence[OutgoingFrame]) -> list[RoutedFrame]:
         """Number, store and announce ``frames`` in one transaction; returns them numbered."""

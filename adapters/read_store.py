@@ -5,23 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from psycopg import sql
-from psycopg_pool import ConnectionPool
-
 from adapters.projection_store import PgTx
+from adapters.schema_pool import schema_pool
 from projections.base import Tx
 
 
 class ReadStore:
     def __init__(self, database_url: str, schema: str, max_size: int = 8) -> None:
-        statement = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
-
-        def configure(conn: object) -> None:
-            conn.execute(statement)  # type: ignore[attr-defined]
-            conn.commit()  # type: ignore[attr-defined]
-
-        self.pool: ConnectionPool = ConnectionPool(database_url, min_size=1, max_size=max_size,
-                                                   configure=configure, open=True)
+        self.pool = schema_pool(database_url, schema, max_size)
 
     @contextmanager
     def reading(self) -> Iterator[Tx]:

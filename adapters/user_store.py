@@ -17,7 +17,8 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool
+
+from adapters.schema_pool import create_tables, schema_pool
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS users (
@@ -85,22 +86,10 @@ def _user(row: tuple[Any, ...]) -> StoredUser:
 class PostgresUserStore:
     def __init__(self, database_url: str, schema: str, max_size: int = 4) -> None:
         self.schema = schema
-        statement = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
-
-        def configure(conn: psycopg.Connection[Any]) -> None:
-            conn.execute(statement)
-            conn.commit()
-
-        self.pool: ConnectionPool = ConnectionPool(database_url, min_size=1, max_size=max_size,
-                                                   configure=configure, open=True)
+        self.pool = schema_pool(database_url, schema, max_size)
 
     def create_tables(self) -> None:
-        with self.pool.connection() as conn, conn.transaction():
-            # Serialise first-time creation by processes starting together.
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{self.schema}.users",))
-            for statement in TABLES.split(";"):
-                if statement.strip():
-                    conn.execute(statement.encode())
+        create_tables(self.pool, f"{self.schema}.users", TABLES.split(";"))
 
     @staticmethod
     def _log(conn: psycopg.Connection[Any], change: UserChange) -> None:

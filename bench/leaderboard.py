@@ -31,7 +31,6 @@ import platform
 import secrets
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -51,10 +50,11 @@ from pydantic import SecretStr
 from websockets.asyncio.client import connect
 
 from adapters.services.processes import free_loopback_port, terminate
-from adapters.services.stack import Endpoints, LocalStack
+from adapters.services.stack import Endpoints
 from adapters.simulator_clients import wait_until_serving
 from bench import leaderboard_standings
 from bench.relay import append_to_benchmarks
+from bench.services import bench_services, configured_elsewhere
 from contact_center.bootstrap import Container, bootstrap, call_simulator
 from contact_center.master_key import generate_master_key
 from contact_center.roles import Role
@@ -302,16 +302,9 @@ def main() -> None:
     RATE, DURATION = arguments.rate, arguments.duration
     began, load = time.monotonic(), os.getloadavg()[0]
     settings = Settings()
-    with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as tmp:
-        stack = LocalStack(cache_dir=settings.cache_dir, data_dir=Path(tmp),
-                           kafka_version=settings.kafka_version,
-                           database_url=os.environ.get("DATABASE_URL"),
-                           kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
-        try:
-            lines, results = run(stack.up(), Path(tmp))
-        finally:
-            stack.down()
-    configured = os.environ.get("DATABASE_URL") or os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    with bench_services() as (endpoints, tmp):
+        lines, results = run(endpoints, tmp)
+    configured = configured_elsewhere()
     where = "configured services" if configured else (
         f"embedded PostgreSQL (fsync on) and Kafka {settings.kafka_version} (one broker)")
     report = (f"## Supervisors' wallboard — {datetime.now(UTC):%Y-%m-%d}\n\n"

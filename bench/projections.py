@@ -26,7 +26,6 @@ import argparse
 import os
 import platform
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ import psycopg
 from psycopg import sql
 from pydantic import SecretStr
 
-from adapters.services.stack import Endpoints, LocalStack
+from adapters.services.stack import Endpoints
 from bench.lookup_load import LOOKUPS, LookupResult, measure_lookups, seed
 from bench.projection_lag import (
     CALLERS_PER_SAVE,
@@ -51,6 +50,7 @@ from bench.projection_lag import (
 )
 from bench.projection_rebuild import REBUILT, Drain, prewrite, raw_read, rebuild, topic_size
 from bench.relay import append_to_benchmarks
+from bench.services import bench_services, configured_elsewhere
 from contact_center.bootstrap import bootstrap
 from contact_center.master_key import generate_master_key
 from contact_center.settings import Settings
@@ -172,7 +172,7 @@ def scaled(events: int) -> str:
 
 def report(results: Results, args: argparse.Namespace, elapsed: float, load: float) -> str:
     settings = Settings()
-    configured = os.environ.get("DATABASE_URL") or os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    configured = configured_elsewhere()
     where = "configured services" if configured else (
         f"embedded PostgreSQL (fsync on) and Kafka {settings.kafka_version} (one broker)")
     command = " ".join([COMMAND, *sys.argv[1:]])
@@ -205,16 +205,8 @@ def main() -> None:
                         help=f"customers seeded into the identity lookup (default {CUSTOMERS:,})")
     args = parser.parse_args()
     began, load = time.monotonic(), os.getloadavg()[0]
-    settings = Settings()
-    with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as tmp:
-        stack = LocalStack(cache_dir=settings.cache_dir, data_dir=Path(tmp),
-                           kafka_version=settings.kafka_version,
-                           database_url=os.environ.get("DATABASE_URL"),
-                           kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
-        try:
-            results = run(stack.up(), Path(tmp), args.events, args.customers)
-        finally:
-            stack.down()
+    with bench_services() as (endpoints, tmp):
+        results = run(endpoints, tmp, args.events, args.customers)
     text = report(results, args, time.monotonic() - began, load)
     print(text)
     append_to_benchmarks(text)

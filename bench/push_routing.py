@@ -19,12 +19,10 @@ import contextlib
 import json
 import os
 import platform
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from uuid import UUID, uuid4
 
 import psycopg
@@ -34,8 +32,9 @@ from psycopg import sql
 from adapters.kafka_admin import ensure_topic
 from adapters.push_feed import PostgresPushFeed
 from adapters.push_store import OutgoingFrame, PostgresPushStore, RoutedFrame
-from adapters.services.stack import Endpoints, LocalStack
+from adapters.services.stack import Endpoints
 from bench.relay import append_to_benchmarks
+from bench.services import bench_services, configured_elsewhere
 from contact_center.settings import Settings
 
 AGENTS = [uuid4() for _ in range(50)]
@@ -166,16 +165,9 @@ def table(results: list[tuple[str, int, dict[str, float]]]) -> str:
 def main() -> None:
     began, load = time.monotonic(), os.getloadavg()[0]
     settings = Settings()
-    with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as tmp:
-        stack = LocalStack(cache_dir=settings.cache_dir, data_dir=Path(tmp),
-                           kafka_version=settings.kafka_version,
-                           database_url=os.environ.get("DATABASE_URL"),
-                           kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
-        try:
-            results = run(stack.up())
-        finally:
-            stack.down()
-    configured = os.environ.get("DATABASE_URL") or os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    with bench_services() as (endpoints, tmp):
+        results = run(endpoints)
+    configured = configured_elsewhere()
     where = "configured services" if configured else (
         f"embedded PostgreSQL (fsync on) and Kafka {settings.kafka_version} (one broker)")
     report = (f"## Push routing — {datetime.now(UTC):%Y-%m-%d}\n\n"

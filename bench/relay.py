@@ -17,7 +17,6 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,7 +30,8 @@ from kafka import KafkaConsumer, TopicPartition
 from psycopg import sql
 from pydantic import SecretStr
 
-from adapters.services.stack import Endpoints, LocalStack
+from adapters.services.stack import Endpoints
+from bench.services import bench_services, configured_elsewhere
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.master_key import generate_master_key
 from contact_center.settings import Settings
@@ -229,16 +229,9 @@ def append_to_benchmarks(text: str) -> None:
 def main() -> None:
     began, load = time.monotonic(), os.getloadavg()[0]
     settings = Settings()
-    with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as tmp:
-        stack = LocalStack(cache_dir=settings.cache_dir, data_dir=Path(tmp),
-                           kafka_version=settings.kafka_version,
-                           database_url=os.environ.get("DATABASE_URL"),
-                           kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
-        try:
-            results = run(stack.up(), Path(tmp))
-        finally:
-            stack.down()
-    configured = os.environ.get("DATABASE_URL") or os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    with bench_services() as (endpoints, tmp):
+        results = run(endpoints, tmp)
+    configured = configured_elsewhere()
     where = "configured services" if configured else (
         f"embedded PostgreSQL (fsync on) and Kafka {settings.kafka_version} (one broker)")
     report = (f"## Event relay — {datetime.now(UTC):%Y-%m-%d}\n\n"

@@ -26,7 +26,6 @@ import platform
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,9 +40,10 @@ from psycopg import sql
 from pydantic import SecretStr
 
 from adapters.services.processes import free_loopback_port, terminate
-from adapters.services.stack import Endpoints, LocalStack
+from adapters.services.stack import Endpoints
 from adapters.simulator_clients import wait_until_serving
 from bench.relay import append_to_benchmarks
+from bench.services import bench_services, configured_elsewhere
 from contact_center.bootstrap import Container, bootstrap, call_simulator
 from contact_center.master_key import generate_master_key
 from contact_center.settings import Settings
@@ -173,16 +173,9 @@ def main() -> None:
     args = parser.parse_args()
     began, load = time.monotonic(), os.getloadavg()[0]
     settings = Settings()
-    with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as tmp:
-        stack = LocalStack(cache_dir=settings.cache_dir, data_dir=Path(tmp),
-                           kafka_version=settings.kafka_version,
-                           database_url=os.environ.get("DATABASE_URL"),
-                           kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
-        try:
-            rows = run(stack.up(), Path(tmp), args.rate, args.duration)
-        finally:
-            stack.down()
-    configured = os.environ.get("DATABASE_URL") or os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    with bench_services() as (endpoints, tmp):
+        rows = run(endpoints, tmp, args.rate, args.duration)
+    configured = configured_elsewhere()
     where = "configured services" if configured else (
         f"embedded PostgreSQL and Kafka {settings.kafka_version} (one broker)")
     report = (f"## Screen-pop latency — {datetime.now(UTC):%Y-%m-%d}\n\n"

@@ -1,0 +1,34 @@
+"""A psycopg connection pool whose connections resolve unqualified names in one schema,
+and first-time table creation that processes starting together cannot race on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+
+def schema_pool(database_url: str, schema: str, max_size: int) -> ConnectionPool:
+    statement = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
+
+    def configure(conn: psycopg.Connection[Any]) -> None:
+        conn.execute(statement)
+        conn.commit()
+
+    pool: ConnectionPool = ConnectionPool(database_url, min_size=1, max_size=max_size,
+                                          configure=configure, open=True)
+    return pool
+
+
+def create_tables(pool: ConnectionPool, lock_name: str, statements: Iterable[str]) -> None:
+    """Run ``statements`` (CREATE … IF NOT EXISTS) in one transaction under an advisory lock:
+    concurrent CREATE IF NOT EXISTS races on the catalog when an API, a relay and a worker start
+    together."""
+    with pool.connection() as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock_name,))
+        for statement in statements:
+            if statement.strip():
+                conn.execute(statement.encode())
