@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -28,6 +27,7 @@ from contact_center.commands import CommandContext
 from contact_center.master_key import load_keyring
 from contact_center.roles import Role
 from contact_center.settings import Settings
+from tests.schemas import scratch_schema
 
 TEST_MASTER_KEY = "dGVzdC1tYXN0ZXIta2V5LXRlc3QtbWFzdGVyLWtleSE="  # 32 bytes, tests only
 TEST_PASSWORD = "correct horse battery"
@@ -58,13 +58,8 @@ def unique_name(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def pg_schema(services: Endpoints, unique_name: str) -> Iterator[str]:
-    with psycopg.connect(services.database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{unique_name}"')
-    try:
-        yield unique_name
-    finally:
-        with psycopg.connect(services.database_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{unique_name}" CASCADE')
+    with scratch_schema(services.database_url, unique_name) as schema:
+        yield schema
 
 
 @pytest.fixture

@@ -7,13 +7,11 @@ schema: a third process, so every delivery here crosses processes through Postgr
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from uuid import uuid4
 
 import httpx
-import psycopg
 import pytest
 from fastapi.routing import APIWebSocketRoute
 from pydantic import SecretStr
@@ -46,6 +44,7 @@ from tests.e2e.agent_sockets import (
     write,
 )
 from tests.process_helpers import cli_env, run_cli, serving
+from tests.schemas import scratch_schema
 
 WINDOW = 20  # frames kept per agent
 QUEUE = 16  # frames waiting per socket
@@ -53,14 +52,8 @@ QUEUE = 16  # frames waiting per socket
 
 @pytest.fixture(scope="module")
 def schema(services: Endpoints) -> Iterator[str]:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(services.database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{name}"')
-    try:
+    with scratch_schema(services.database_url) as name:
         yield name
-    finally:
-        with psycopg.connect(services.database_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 @pytest.fixture(scope="module")

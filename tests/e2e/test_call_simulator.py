@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import psycopg
 import pytest
 from pydantic import SecretStr
 
@@ -26,6 +24,7 @@ from contact_center.simulation.runs import RunOptions, play, prepare
 from tests.conftest import TEST_MASTER_KEY, bearer_for
 from tests.e2e.agent_sockets import wait_until
 from tests.process_helpers import cli_env, run_cli, serving
+from tests.schemas import scratch_schema
 
 OPTIONS = RunOptions(
     agents=6, customers=80, rate=8.0, duration=4.0, seed=11, population="e2e", team_size=3,
@@ -34,14 +33,8 @@ OPTIONS = RunOptions(
 
 @pytest.fixture
 def schema(services: Endpoints) -> Iterator[str]:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(services.database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{name}"')
-    try:
+    with scratch_schema(services.database_url) as name:
         yield name
-    finally:
-        with psycopg.connect(services.database_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 @pytest.fixture
