@@ -55,9 +55,10 @@ from adapters.simulator_clients import wait_until_serving
 from bench import leaderboard_standings
 from bench.relay import append_to_benchmarks
 from bench.services import bench_services, configured_elsewhere
-from contact_center.bootstrap import Container, bootstrap, call_simulator
+from contact_center.bootstrap import Container, bootstrap
 from contact_center.master_key import generate_master_key
 from contact_center.roles import Role
+from contact_center.service_wiring import call_simulator
 from contact_center.settings import Settings
 from contact_center.simulation.call_mix import CallMix
 from contact_center.simulation.report import SimulationReport

@@ -23,7 +23,8 @@ from adapters.projected_events import EventDecoder
 from adapters.projection_rebuild import SideBySideRebuild
 from bench.caller_events import EVENTS_PER_CALLER, save_callers
 from bench.relay import Positions, relay_process, wait_until
-from contact_center.bootstrap import Container, data_key_store, read_models
+from contact_center.bootstrap import Container, data_key_store
+from contact_center.event_log_wiring import read_models
 
 CALLERS_PER_SAVE = 50  # 500 events per transaction
 FIRST_CALLER = 10**7  # numbers apart from the paced phase's callers

@@ -9,9 +9,10 @@ import typer
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
-from contact_center.bootstrap import Container, call_simulator
+from contact_center.bootstrap import Container
 from contact_center.cli_support import console, fail, open_container
 from contact_center.errors import ApplicationError
+from contact_center.service_wiring import call_simulator
 from contact_center.simulation.call_mix import CallMix
 from contact_center.simulation.report import SimulationReport
 from contact_center.simulation.runs import PreparedRun, RunOptions, play, prepare

@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from adapters.services.processes import ServiceError
 from adapters.simulator_clients import wait_until_serving
-from contact_center.bootstrap import bootstrap, call_simulator
+from contact_center.bootstrap import bootstrap
 from contact_center.errors import ApplicationError
+from contact_center.service_wiring import call_simulator
 from contact_center.settings import Settings
 from contact_center.simulation.call_mix import CallMix
 from contact_center.simulation.runs import RunOptions, next_round, play, prepare

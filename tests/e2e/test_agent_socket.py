@@ -23,8 +23,9 @@ from adapters.services.stack import Endpoints
 from api.access import declared, original, routes
 from api.app import create_app
 from contact_center.access_tokens import AccessTokens
+from contact_center.access_wiring import derived_key
 from contact_center.agent_tokens import AgentTokens
-from contact_center.bootstrap import Container, bootstrap, derived_key
+from contact_center.bootstrap import Container, bootstrap
 from contact_center.roles import ALL_ROLES, Role
 from contact_center.settings import Settings
 from tests.conftest import TEST_MASTER_KEY, bearer_for

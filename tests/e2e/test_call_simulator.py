@@ -14,9 +14,10 @@ import pytest
 from pydantic import SecretStr
 
 from adapters.services.stack import Endpoints
-from contact_center.bootstrap import Container, bootstrap, call_simulator
+from contact_center.bootstrap import Container, bootstrap
 from contact_center.cti_events import call_interaction_id
 from contact_center.roles import Role
+from contact_center.service_wiring import call_simulator
 from contact_center.settings import Settings
 from contact_center.simulation.call_mix import CallMix
 from contact_center.simulation.report import Tally

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketDenialResponse
 
 from contact_center.access_tokens import AccessTokens
-from contact_center.bootstrap import Container, derived_key
+from contact_center.access_wiring import derived_key
+from contact_center.bootstrap import Container
 from contact_center.roles import Role
 from contact_center.sign_in import WRONG_CREDENTIALS
 from tests.conftest import TEST_PASSWORD, AuthHeaders
