@@ -157,7 +157,7 @@ def serve(host: str | None = None, port: int | None = None) -> None:
 @app.command()
 def demo(
     agents: Annotated[int, typer.Option("--agents", min=1, max=2000, help="simulated agents")] = 24,
-    customers: Annotated[int, typer.Option("--customers", min=1, help="seeded customers")] = 2000,
+    customers: Annotated[int, typer.Option("--customers", min=1, help="seeded customers")] = 10_000,
     rate: Annotated[float, typer.Option("--rate", min=0.0, help="simulated calls per second")] = 0.5,
     simulate: Annotated[bool, typer.Option("--simulate/--no-simulate", help="ring simulated calls")] = True,
 ) -> None:

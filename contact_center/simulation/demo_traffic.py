@@ -16,6 +16,7 @@ from contact_center.errors import ApplicationError
 from contact_center.service_wiring import call_simulator
 from contact_center.settings import Settings
 from contact_center.simulation.call_mix import CallMix
+from contact_center.simulation.demo_center import demo_logins, seed_histories
 from contact_center.simulation.runs import RunOptions, next_round, play, prepare
 from domain.errors import DomainError
 
@@ -48,9 +49,15 @@ def _run(settings: Settings, base_url: str, options: RunOptions, say: Callable[[
         return
     try:
         run = prepare(container, options)
-        say(f"demo traffic: {options.agents} agents (logins demo.agent0000…) and {options.customers} "
-            f"customers ({run.seeded.stored} new commands stored); ringing {options.rate:g} calls/s "
-            f"through CTI integration {run.stage.integration_name}, every agent's socket held")
+        histories = seed_histories(container, run.seeded)
+        say(f"demo traffic: {options.agents} agents and {options.customers} customers with earlier "
+            f"contacts ({run.seeded.stored} new commands, {histories} history batches stored); ringing "
+            f"{options.rate:g} calls/s through CTI integration {run.stage.integration_name}")
+        logins_file = settings.data_dir / "demo-logins.json"
+        for login in demo_logins(container, run.seeded, logins_file):
+            say(f"  {base_url}{login.page}  sign in as {login.username} ({login.role}), "
+                f"password {login.password}")
+        say(f"  (these demo logins are kept in {logins_file})")
         while True:
             report = asyncio.run(play(call_simulator(base_url, run.stage.cti_token), run))
             log.info("demo traffic round: %s", ", ".join(f"{name} {value}" for name, value in report.rows()))
