@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from adapters.services.stack import Endpoints
 from tests.e2e.browser import chromium
@@ -23,5 +23,8 @@ def served_pages(services: Endpoints, tmp_path_factory: pytest.TempPathFactory) 
 # refuse to start under it.
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Page conditions wait on read models and sockets; on a loaded machine that can take longer
+    # than Playwright's default 5 s, so every expect() waits up to 30 s (still a condition wait).
+    expect.set_options(timeout=30_000)
     with chromium() as launched:
         yield launched
