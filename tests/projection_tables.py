@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -15,6 +12,7 @@ from psycopg import sql
 from adapters.projected_events import EventDecoder
 from adapters.projection_runner import ProjectionRunner
 from projections.base import Projection
+from tests.schemas import scratch_schema
 
 Rows = dict[str, list[tuple[Any, ...]]]
 
@@ -56,18 +54,6 @@ def stored_offsets(database_url: str, schema: str, projection: Projection, topic
                                     "AND topic = %s").format(sql.Identifier(schema, "projection_offsets")),
                             (projection.full_name, topic)).fetchall()
     return {int(p): int(o) for p, o in rows}
-
-
-@contextmanager
-def scratch_schema(database_url: str) -> Iterator[str]:
-    schema = f"scratch_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield schema
-    finally:
-        with psycopg.connect(database_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
 
 
 def built_from_scratch(database_url: str, bootstrap_servers: str, topic: str, projection: Projection,
