@@ -52,7 +52,7 @@ class StoredIntegration:
 class CtiStore:
     def __init__(self, database_url: str, schema: str, max_size: int = 8) -> None:
         self.schema = schema
-        self.pool = schema_pool(database_url, schema, max_size)
+        self.pool = schema_pool(database_url, schema, max_size, autocommit=True)
 
     def create_tables(self) -> None:
         create_tables(self.pool, f"{self.schema}.cti", TABLES.split(";"))

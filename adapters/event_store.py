@@ -16,7 +16,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from psycopg import Cursor
+from eventsourcing.utils import retry
+from psycopg import Cursor, InterfaceError, OperationalError
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
@@ -59,7 +60,9 @@ def postgres_env(database_url: str, schema: str, pool_size: int = 10) -> dict[st
         "POSTGRES_MAX_OVERFLOW": str(pool_size),
         "POSTGRES_LOCK_TIMEOUT": "10",
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
-        "POSTGRES_PRE_PING": "y",
+        # No ping per checkout (a round trip on every query): a connection that broke while
+        # pooled fails its first statement, and eventsourcing retries on a fresh one.
+        "POSTGRES_PRE_PING": "n",
         "CREATE_TABLE": "y",
         "APPLICATION_RECORDER_TOPIC": f"{__name__}:SwitchboardRecorder",
     }
@@ -196,6 +199,7 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
                                  originator_version=row["originator_version"], topic=row["topic"],
                                  state=bytes(row["state"])) for row in curs.fetchall()]
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's reads
     def find_idempotent(self, key: str) -> IdempotentResult | None:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(

@@ -63,6 +63,11 @@ class PgTx:
         rows: list[tuple[Any, ...]] = self.conn.execute(query.encode(), params).fetchall()
         return rows
 
+    def fetch_each(self, reads: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
+        with self.conn.pipeline():
+            cursors = [self.conn.execute(query.encode(), params) for query, params in reads]
+        return [cursor.fetchall() for cursor in cursors]
+
 
 def connect(database_url: str, schema: str, *, autocommit: bool = False) -> psycopg.Connection[Any]:
     conn = psycopg.connect(database_url, autocommit=autocommit)

@@ -78,6 +78,44 @@ def render(frame: OutgoingFrame, seq: int) -> str:
     return json.dumps({"type": frame.kind, "seq": seq, **frame.data}, default=str, separators=(",", ":"))
 
 
+# One round trip for a whole batch: bump each agent's counter once by its number of frames
+# (agents in one order, so two batches for the same agents cannot deadlock), number the
+# frames in batch order, store them and announce each — the frame itself, or only its row id
+# when it would not fit a notification.
+APPEND = """
+WITH batch AS (
+    SELECT * FROM unnest(%(agents)s::uuid[], %(kinds)s::text[], %(rests)s::text[],
+                         %(received)s::double precision[]) WITH ORDINALITY
+        AS f(agent_id, kind, rest, received_at, ord)
+), bumped AS (
+    INSERT INTO push_sequences AS s (agent_id, seq)
+    SELECT agent_id, count(*) FROM batch GROUP BY agent_id ORDER BY agent_id
+    ON CONFLICT (agent_id) DO UPDATE SET seq = s.seq + excluded.seq
+    RETURNING agent_id, seq
+), numbered AS (
+    SELECT b.ord, b.agent_id, b.kind, b.rest, b.received_at,
+           n.seq - count(*) OVER w + row_number() OVER (w ORDER BY b.ord) AS seq
+    FROM batch b JOIN bumped n USING (agent_id)
+    WINDOW w AS (PARTITION BY b.agent_id)
+), stored AS (
+    INSERT INTO push_frames (agent_id, seq, kind, body, received_at)
+    SELECT agent_id, seq, kind, '{"type":' || to_json(kind)::text || ',"seq":' || seq || rest, received_at
+    FROM numbered
+    RETURNING id, agent_id, seq, kind, body, received_at
+), announced AS (
+    SELECT s.*, json_build_object('agent_id', s.agent_id, 'seq', s.seq, 'kind', s.kind,
+                                  'received_at', s.received_at, 'body', s.body)::text AS whole,
+           json_build_object('agent_id', s.agent_id, 'seq', s.seq, 'kind', s.kind,
+                             'received_at', s.received_at, 'id', s.id)::text AS by_id
+    FROM stored s
+)
+SELECT n.ord, a.agent_id, a.seq, a.kind, a.body, a.received_at,
+       pg_notify(%(channel)s, CASE WHEN octet_length(a.whole) < %(limit)s THEN a.whole ELSE a.by_id END)
+FROM announced a JOIN numbered n ON n.agent_id = a.agent_id AND n.seq = a.seq
+ORDER BY a.agent_id, a.seq
+"""
+
+
 def decode_notice(payload: str) -> tuple[RoutedFrame | None, int | None]:
     """A NOTIFY payload → the frame it carries, or the row id to fetch it by."""
     notice = json.loads(payload)
@@ -87,13 +125,10 @@ def decode_notice(payload: str) -> tuple[RoutedFrame | None, int | None]:
                        str(notice["body"]), notice.get("received_at")), None
 
 
-def _notice(frame: RoutedFrame, row_id: int) -> str:
-    head = {"agent_id": str(frame.agent_id), "seq": frame.seq, "kind": frame.kind,
-            "received_at": frame.received_at}
-    payload = json.dumps({**head, "body": frame.body}, separators=(",", ":"))
-    if len(payload.encode()) < NOTIFY_LIMIT:
-        return payload
-    return json.dumps({**head, "id": row_id}, separators=(",", ":"))
+def _rest(frame: OutgoingFrame) -> str:
+    """The frame's JSON body after ``type`` and ``seq``: ``,"key":value…}`` (or ``}``)."""
+    data = json.dumps(frame.data, default=str, separators=(",", ":"))
+    return "}" if data == "{}" else "," + data[1:]
 
 
 class PostgresPushStore:
@@ -103,36 +138,25 @@ class PostgresPushStore:
         self.channel = channel(schema)
         self.window_frames = window_frames
         self.window_seconds = window_seconds
-        self.pool = schema_pool(database_url, schema, max_size)
+        # Frames are transient: a crash that loses the last ones rewinds the counter, and a
+        # client holding a later seq is told to resync. Not waiting for the WAL flush saves
+        # the fsync on every ring; autocommit sends an append as one round trip.
+        self.pool = schema_pool(database_url, schema, max_size, autocommit=True, synchronous_commit=False)
         create_tables(self.pool, f"{schema}.push", TABLES)
 
     def append(self, frames: Sequence[OutgoingFrame]) -> list[RoutedFrame]:
-        """Number, store and announce ``frames`` in one transaction; returns them numbered."""
-        routed = []
-        # One lock order for every transaction, so two calls for the same agents cannot deadlock.
-        ordered = sorted(enumerate(frames), key=lambda item: (str(item[1].agent_id), item[0]))
-        with self.pool.connection() as conn, conn.transaction():
-            # Frames are transient: a crash that loses the last ones rewinds the counter, and a
-            # client holding a later seq is told to resync. Not waiting for the WAL flush saves
-            # the fsync on every ring.
-            conn.execute("SET LOCAL synchronous_commit TO off")
-            for _, frame in ordered:
-                row = conn.execute(
-                    "INSERT INTO push_sequences (agent_id, seq) VALUES (%s, 1) ON CONFLICT (agent_id) "
-                    "DO UPDATE SET seq = push_sequences.seq + 1 RETURNING seq", (frame.agent_id,)).fetchone()
-                assert row is not None
-                seq = int(row[0])
-                done = RoutedFrame(frame.agent_id, seq, frame.kind, render(frame, seq), frame.received_at)
-                row = conn.execute(
-                    "INSERT INTO push_frames (agent_id, seq, kind, body, received_at) "
-                    "VALUES (%s, %s, %s, %s, %s) RETURNING id",
-                    (frame.agent_id, seq, frame.kind, done.body, frame.received_at)).fetchone()
-                assert row is not None
-                conn.execute("SELECT pg_notify(%s, %s)", (self.channel, _notice(done, int(row[0]))))
-                conn.execute("DELETE FROM push_frames WHERE agent_id = %s AND seq <= %s",
-                             (frame.agent_id, seq - self.window_frames))
-                routed.append(done)
-        return routed
+        """Number, store and announce ``frames`` in one statement; returns them numbered."""
+        if not frames:
+            return []
+        with self.pool.connection() as conn:
+            rows = conn.execute(APPEND, {
+                "agents": [frame.agent_id for frame in frames], "kinds": [frame.kind for frame in frames],
+                "rests": [_rest(frame) for frame in frames],
+                "received": [frame.received_at for frame in frames], "channel": self.channel,
+                "limit": NOTIFY_LIMIT}).fetchall()
+        by_order = {int(order): RoutedFrame(UUID(str(agent)), int(seq), str(kind), str(body), received)
+                    for order, agent, seq, kind, body, received, _ in rows}
+        return [by_order[order] for order in range(1, len(frames) + 1)]
 
     def replay(self, agent_id: UUID, after: int | None, until: int | None = None) -> Replay:
         """Frames with ``after < seq <= until`` (no upper bound when ``until`` is None)."""
@@ -144,7 +168,8 @@ class PostgresPushStore:
             rows = conn.execute(
                 "SELECT seq, kind, body, received_at FROM push_frames WHERE agent_id = %s AND seq > %s "
                 "AND seq <= %s AND created_at > now() - make_interval(secs => %s) ORDER BY seq",
-                (agent_id, after, current if until is None else until, self.window_seconds)).fetchall()
+                (agent_id, max(after, current - self.window_frames), current if until is None else until,
+                 self.window_seconds)).fetchall()
         frames = [RoutedFrame(agent_id, int(seq), str(kind), str(body), received)
                   for seq, kind, body, received in rows]
         return Replay(frames, current, bool(frames) and frames[0].seq == after + 1)
@@ -158,10 +183,13 @@ class PostgresPushStore:
         return RoutedFrame(UUID(str(row[0])), int(row[1]), str(row[2]), str(row[3]), row[4])
 
     def prune(self) -> int:
-        """Forget frames older than the window; returns how many."""
+        """Forget frames older than the window or behind an agent's last ``window_frames``;
+        returns how many. (Replays already leave both out: this only bounds the table.)"""
         with self.pool.connection() as conn:
-            cur = conn.execute("DELETE FROM push_frames WHERE created_at < now() - make_interval(secs => %s)",
-                               (self.window_seconds,))
+            cur = conn.execute(
+                "DELETE FROM push_frames f USING push_sequences s WHERE f.agent_id = s.agent_id "
+                "AND (f.created_at < now() - make_interval(secs => %s) OR f.seq <= s.seq - %s)",
+                (self.window_seconds, self.window_frames))
             return int(cur.rowcount)
 
     def close(self) -> None:

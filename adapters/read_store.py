@@ -12,11 +12,19 @@ from projections.base import Tx
 
 class ReadStore:
     def __init__(self, database_url: str, schema: str, max_size: int = 8) -> None:
-        self.pool = schema_pool(database_url, schema, max_size)
+        self.pool = schema_pool(database_url, schema, max_size, autocommit=True)
 
     @contextmanager
     def reading(self) -> Iterator[Tx]:
+        """Reads in one transaction: they all see the same committed state."""
         with self.pool.connection() as conn, conn.transaction():
+            yield PgTx(conn)
+
+    @contextmanager
+    def glancing(self) -> Iterator[Tx]:
+        """Reads each on its own (no BEGIN/COMMIT round trips): for a single statement, or
+        statements that need not agree with each other."""
+        with self.pool.connection() as conn:
             yield PgTx(conn)
 
     def close(self) -> None:

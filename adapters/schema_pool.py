@@ -11,12 +11,19 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 
-def schema_pool(database_url: str, schema: str, max_size: int) -> ConnectionPool:
+def schema_pool(database_url: str, schema: str, max_size: int, *, autocommit: bool = False,
+                synchronous_commit: bool = True) -> ConnectionPool:
+    """``autocommit`` connections run a lone statement in one round trip (no BEGIN/COMMIT of
+    their own; ``conn.transaction()`` still groups several). ``synchronous_commit=False`` for
+    transient data only: a commit then does not wait for the WAL flush."""
     statement = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
 
     def configure(conn: psycopg.Connection[Any]) -> None:
         conn.execute(statement)
+        if not synchronous_commit:
+            conn.execute("SET synchronous_commit TO off")
         conn.commit()
+        conn.autocommit = autocommit
 
     pool: ConnectionPool = ConnectionPool(database_url, min_size=1, max_size=max_size,
                                           configure=configure, open=True)

@@ -61,12 +61,19 @@ class AgentPushNotifier:
         data = {
             "call_id": event.call_id, "interaction_id": str(event.interaction_id),
             "caller": event.caller, "match": event.match, "queue": event.queue,
-            "candidates": self.callers.candidates(customers),
+            "candidates": self._candidates(event),
             "card": self.callers.card(customers[0]) if single else None,
             "extra": event.extra,
         }
         received = wall_clock(event.received_at)
         self._publish([OutgoingFrame(agent, "screen_pop", data, received) for agent in agents])
+
+    def _candidates(self, event: CallOffered) -> list[dict[str, Any]]:
+        names = event.customer_names
+        if names is None or len(names) != len(event.customer_ids):
+            return self.callers.candidates(list(event.customer_ids))
+        return [{"customer_id": str(customer_id), "display_name": name}
+                for customer_id, name in zip(event.customer_ids, names, strict=True)]
 
     def taken(self, event: CallTaken) -> None:
         data = {"call_id": event.call_id, "interaction_id": str(event.interaction_id),

@@ -47,7 +47,7 @@ class CallerCards:
     def candidates(self, customer_ids: Sequence[UUID]) -> list[dict[str, Any]]:
         if not customer_ids:
             return []
-        with self.reads.reading() as tx:
+        with self.reads.glancing() as tx:
             names = display_names(tx, customer_ids)
         return [{"customer_id": str(customer_id), "display_name": names.get(customer_id)}
                 for customer_id in customer_ids]

@@ -32,7 +32,7 @@ class CtiAgents:
                 queue: str | None) -> tuple[UUID, ...]:
         """Who an inbound call rings for: the agents named in ``user``; else the one
         ``answeringNumber`` names; else the available agents of the team ``queue``."""
-        with self.reads.reading() as tx:
+        with self.reads.glancing() as tx:
             named = directory.by_names(tx, self.digest, users)
             if named:
                 return tuple(named)
@@ -44,7 +44,7 @@ class CtiAgents:
     def answering(self, users: Sequence[str], answering_number: str | None) -> UUID | None:
         """Who took the call: a single agent named in ``user``; else the one
         ``answeringNumber`` names; else the first of several named."""
-        with self.reads.reading() as tx:
+        with self.reads.glancing() as tx:
             named = directory.by_names(tx, self.digest, users)
             if len(named) == 1:
                 return named[0]
@@ -60,7 +60,7 @@ class CtiAgents:
         found = self.answering(users, answering_number)
         if found is not None:
             return found
-        with self.reads.reading() as tx:
+        with self.reads.glancing() as tx:
             return self._by_number(tx, from_number)
 
     def _by_number(self, tx: Tx, value: str | None) -> UUID | None:

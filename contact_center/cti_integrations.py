@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID, uuid4
@@ -79,9 +80,13 @@ def token_hash(token: str) -> bytes:
 
 
 class CtiIntegrations:
-    def __init__(self, store: CtiStore, default_region: str) -> None:
+    def __init__(self, store: CtiStore, default_region: str, cache_seconds: float = 5.0) -> None:
         self.store = store
         self.default_region = default_region
+        # Telephony systems post several events per call: the integration a key id names is
+        # kept briefly, so most events skip a round trip. Unknown key ids are never kept.
+        self.cache_seconds = cache_seconds
+        self._known: dict[str, tuple[float, StoredIntegration]] = {}
 
     def add(self, name: str, block: Iterable[str] = (), caller_id_rules: Iterable[str] = ()) -> str:
         """Configure an integration; returns its token (shown once, stored only as a hash).
@@ -102,12 +107,24 @@ class CtiIntegrations:
 
     def authenticate(self, token: str) -> Integration | None:
         key_id, _, _ = token.partition(".")
-        stored = self.store.integration(key_id) if re.fullmatch(r"[0-9a-f]{16}", key_id) else None
+        stored = self._stored(key_id) if re.fullmatch(r"[0-9a-f]{16}", key_id) else None
         expected = _UNKNOWN_TOKEN_HASH if stored is None else stored.token_sha256
         if not hmac.compare_digest(token_hash(token), expected) or stored is None:
             return None
         return Integration(stored.id, stored.name, frozenset(stored.blocked),
                            tuple(CallerIdRule(p, c) for p, c in stored.caller_id_rules))
+
+    def _stored(self, key_id: str) -> StoredIntegration | None:
+        now = time.monotonic()
+        kept = self._known.get(key_id)
+        if kept is not None and now - kept[0] < self.cache_seconds:
+            return kept[1]
+        stored = self.store.integration(key_id)
+        if stored is None:
+            self._known.pop(key_id, None)
+        else:
+            self._known[key_id] = (now, stored)
+        return stored
 
     def names(self) -> list[str]:
         return self.store.names()

@@ -53,7 +53,7 @@ class LookupService:
             kind, value = "email", canonical_email(str(email))
         self.consistency.require(PROJECTION, min_position)
         self.consistency.require(CARDS, min_position)
-        with self.reads.reading() as tx:
+        with self.reads.glancing() as tx:
             ids = find_customers(tx, self.digest(kind, value))
             names = display_names(tx, ids)
         match = Match.NONE if not ids else Match.SINGLE if len(ids) == 1 else Match.MULTIPLE

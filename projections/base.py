@@ -33,6 +33,9 @@ class Tx(Protocol):
     def fetchall(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple[Any, ...]]:
         ...
 
+    def fetch_each(self, reads: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
+        """Several independent reads sent together (one round trip); their rows, in order."""
+
 
 @dataclass(frozen=True)
 class ProjectedEvent:

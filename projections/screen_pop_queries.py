@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from projections.base import Tx
@@ -80,21 +81,29 @@ class Card:
 
 def card_for(tx: Tx, customer_id: UUID, now: datetime | None = None) -> Card | None:
     """The customer's card as stored (a merged duplicate's says ``merged_into``), or None.
-
     The preferred channel counts inbound contacts in the 90 days before ``now``; without
-    ``now``, in the 90 days before the customer's latest inbound contact."""
-    row = tx.fetchone(
-        f"SELECT customer_id, status, kind, display_name, organisation_id, organisation_name, "
-        f"merged_into, segment, abc_class, vip FROM {CARDS} WHERE customer_id = %s", (customer_id,))
-    if row is None:
+    ``now``, in the 90 days before the customer's latest inbound contact.
+
+    Two round trips: the card row with the customer's family (the duplicates merged into
+    it), then the family's cases, contacts, consents and preferred channel together."""
+    rows, family_rows = tx.fetch_each([
+        (f"SELECT customer_id, status, kind, display_name, organisation_id, organisation_name, "
+         f"merged_into, segment, abc_class, vip FROM {CARDS} WHERE customer_id = %s", (customer_id,)),
+        _family_query(customer_id)])
+    if not rows:
         return None
-    card = Card(*row)
+    card = Card(*rows[0])
     if card.status == "erased":
         return card
-    family = _family(tx, customer_id)
+    family = [UUID(str(r[0])) for r in family_rows]
     since = date.min if now is None else now.astimezone(UTC).date() - timedelta(PREFERRED_CHANNEL_DAYS)
-    return replace(card, open_cases=_open_cases(tx, family), last_contacts=_last_contacts(tx, family),
-                   consents=_consents(tx, customer_id), preferred_channel=_preferred(tx, family, since))
+    cases, contacts, consents, preferred = tx.fetch_each([
+        _open_cases_query(family), _last_contacts_query(family), _consents_query(customer_id),
+        _preferred_query(family, since)])
+    return replace(card, open_cases=tuple(CardCase(*r) for r in cases),
+                   last_contacts=tuple(CardContact(*r) for r in contacts),
+                   consents=tuple(CardConsent(*r) for r in consents),
+                   preferred_channel=str(preferred[0][0]) if preferred else None)
 
 
 def display_names(tx: Tx, customer_ids: Sequence[UUID]) -> dict[UUID, str | None]:
@@ -108,41 +117,36 @@ def display_names(tx: Tx, customer_ids: Sequence[UUID]) -> dict[UUID, str | None
     return names
 
 
-def _family(tx: Tx, customer_id: UUID) -> list[UUID]:
+Read = tuple[str, tuple[Any, ...]]
+
+
+def _family_query(customer_id: UUID) -> Read:
     """The customer and every duplicate merged into it, directly or through another."""
-    rows = tx.fetchall(
-        f"WITH RECURSIVE family(customer_id, depth) AS (SELECT %s::uuid, 0 UNION "
-        f"SELECT c.customer_id, f.depth + 1 FROM {CARDS} c JOIN family f ON c.merged_into = f.customer_id "
-        f"WHERE c.status = 'merged' AND f.depth < %s) SELECT DISTINCT customer_id FROM family",
-        (customer_id, MAX_MERGE_DEPTH))
-    return [UUID(str(r[0])) for r in rows]
+    return (f"WITH RECURSIVE family(customer_id, depth) AS (SELECT %s::uuid, 0 UNION "
+            f"SELECT c.customer_id, f.depth + 1 FROM {CARDS} c "
+            f"JOIN family f ON c.merged_into = f.customer_id WHERE c.status = 'merged' AND f.depth < %s) "
+            "SELECT DISTINCT customer_id FROM family",
+            (customer_id, MAX_MERGE_DEPTH))
 
 
-def _open_cases(tx: Tx, family: list[UUID]) -> tuple[CardCase, ...]:
-    rows = tx.fetchall(
-        f"SELECT case_id, kind, category, priority, status, opened_at, first_response_due, "
-        f"resolution_due FROM {CASES} WHERE customer_id = ANY(%s) AND status IN ('open', 'pending') "
-        "ORDER BY first_response_due, case_id", (family,))
-    return tuple(CardCase(*r) for r in rows)
+def _open_cases_query(family: list[UUID]) -> Read:
+    return (f"SELECT case_id, kind, category, priority, status, opened_at, first_response_due, "
+            f"resolution_due FROM {CASES} WHERE customer_id = ANY(%s) AND status IN ('open', 'pending') "
+            "ORDER BY first_response_due, case_id", (family,))
 
 
-def _last_contacts(tx: Tx, family: list[UUID]) -> tuple[CardContact, ...]:
-    rows = tx.fetchall(
-        f"SELECT interaction_id, channel, direction, started_at, status, outcome, agent_id "
-        f"FROM {CONTACTS} WHERE customer_id = ANY(%s) "
-        "ORDER BY started_at DESC, interaction_id DESC LIMIT %s", (family, LAST_CONTACTS))
-    return tuple(CardContact(*r) for r in rows)
+def _last_contacts_query(family: list[UUID]) -> Read:
+    return (f"SELECT interaction_id, channel, direction, started_at, status, outcome, agent_id "
+            f"FROM {CONTACTS} WHERE customer_id = ANY(%s) "
+            "ORDER BY started_at DESC, interaction_id DESC LIMIT %s", (family, LAST_CONTACTS))
 
 
-def _consents(tx: Tx, customer_id: UUID) -> tuple[CardConsent, ...]:
-    rows = tx.fetchall(f"SELECT channel, purpose, granted, recorded_at FROM {CONSENTS} "
-                       "WHERE customer_id = %s ORDER BY channel, purpose", (customer_id,))
-    return tuple(CardConsent(*r) for r in rows)
+def _consents_query(customer_id: UUID) -> Read:
+    return (f"SELECT channel, purpose, granted, recorded_at FROM {CONSENTS} "
+            "WHERE customer_id = %s ORDER BY channel, purpose", (customer_id,))
 
 
-def _preferred(tx: Tx, family: list[UUID], since: date) -> str | None:
+def _preferred_query(family: list[UUID], since: date) -> Read:
     """Most inbound contacts; ties go to the channel used most recently, then by name."""
-    row = tx.fetchone(
-        f"SELECT channel FROM {INBOUND} WHERE customer_id = ANY(%s) AND day > %s GROUP BY channel "
-        "ORDER BY sum(contacts) DESC, max(day) DESC, channel LIMIT 1", (family, since))
-    return None if row is None else str(row[0])
+    return (f"SELECT channel FROM {INBOUND} WHERE customer_id = ANY(%s) AND day > %s GROUP BY channel "
+            "ORDER BY sum(contacts) DESC, max(day) DESC, channel LIMIT 1", (family, since))

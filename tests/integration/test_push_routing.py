@@ -101,3 +101,22 @@ def test_unknown_agent_has_nothing_to_replay(stores: tuple[PostgresPushStore, Po
     agent: UUID = uuid4()
     assert stores[1].replay(agent, 0).complete
     assert stores[1].prune() >= 0
+
+
+def test_one_batch_numbers_each_agent_in_batch_order_and_prune_keeps_the_window(
+        stores: tuple[PostgresPushStore, PostgresPushStore]) -> None:
+    store, a, b = stores[0], uuid4(), uuid4()
+    store.append([OutgoingFrame(a, "call_ended", {})])
+    batch = [OutgoingFrame(agent, "call_taken", {"k": k, "text": 'quote " and \\ slash'})
+             for k, agent in enumerate([a, b, a, a, b])]
+    routed = store.append(batch)
+    assert [(frame.agent_id, frame.seq) for frame in routed] == [(a, 2), (b, 1), (a, 3), (a, 4), (b, 2)]
+    assert [json.loads(frame.body) for frame in routed] == [
+        {"type": "call_taken", "seq": frame.seq, "k": k, "text": 'quote " and \\ slash'}
+        for k, frame in enumerate(routed)]
+    assert json.loads(store.replay(a, 0).frames[0].body) == {"type": "call_ended", "seq": 1}
+    for _ in range(70):
+        store.append([OutgoingFrame(a, "call_ended", {})])
+    assert store.prune() == 74 - 50  # a's frames behind its last 50; b's two stay
+    assert [f.seq for f in store.replay(a, 24).frames] == list(range(25, 75))
+    assert [f.seq for f in store.replay(b, 0).frames] == [1, 2]

@@ -5,16 +5,25 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import cast
 from uuid import uuid4
 
 import pytest
 from pydantic import ValidationError
 
+from adapters.cti_store import CtiStore, StoredIntegration
 from api.cti_body import BodyError, parse_body
 from api.schemas.cti import CtiEventIn
 from contact_center.call_notifications import CallEnded, CallOffered, CallTaken
 from contact_center.cti_events import Cause, CtiEvent, CtiEventKind, call_interaction_id, end_unanswered
-from contact_center.cti_integrations import WITHHELD, CallerIdRule, Integration, pbx_number
+from contact_center.cti_integrations import (
+    WITHHELD,
+    CallerIdRule,
+    CtiIntegrations,
+    Integration,
+    pbx_number,
+    token_hash,
+)
 from contact_center.logging_notifier import LoggingCallNotifier
 from domain.errors import InvalidIdentity
 from domain.interaction import Interaction
@@ -97,3 +106,30 @@ def test_the_logging_notifier_names_calls_not_callers(caplog: pytest.LogCaptureF
     assert [r.levelno for r in caplog.records] == [logging.INFO] * 3
     assert all("c1" in r.getMessage() for r in caplog.records)
     assert not any("5557" in r.getMessage() for r in caplog.records)
+
+
+class CountingStore:
+    """The one read ``CtiIntegrations.authenticate`` makes, counted."""
+
+    def __init__(self, stored: StoredIntegration) -> None:
+        self.stored, self.reads = stored, 0
+
+    def integration(self, key_id: str) -> StoredIntegration | None:
+        self.reads += 1
+        return self.stored if key_id == "0123456789abcdef" else None
+
+
+def test_an_integration_is_kept_briefly_and_a_wrong_token_never_passes() -> None:
+    token = "0123456789abcdef.secret"
+    store = CountingStore(StoredIntegration(uuid4(), "pbx", token_hash(token), (), ()))
+    kept = CtiIntegrations(cast(CtiStore, store), "DE", cache_seconds=60)
+    assert kept.authenticate(token) is not None
+    assert kept.authenticate(token) is not None
+    assert kept.authenticate("0123456789abcdef.wrong") is None  # same key id, wrong secret
+    assert kept.authenticate("fedcba9876543210.secret") is None
+    assert kept.authenticate("fedcba9876543210.secret") is None  # unknown ids are read each time
+    assert store.reads == 3
+    fresh = CtiIntegrations(cast(CtiStore, store), "DE", cache_seconds=0)
+    fresh.authenticate(token)
+    fresh.authenticate(token)
+    assert store.reads == 5
