@@ -9,5 +9,7 @@ from fastapi import Request
 from contact_center.bootstrap import Container
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
+    """``async`` only so FastAPI calls it on the event loop: a plain ``def`` dependency costs a
+    hop to the thread pool and back on every request."""
     return cast(Container, request.app.state.container)
