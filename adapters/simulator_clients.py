@@ -1,50 +1,60 @@
-"""The call simulator's clients: the CTI webhook over HTTP (httpx) and agent sockets over
+"""The call simulator's clients: the CTI webhook over HTTP (aiohttp) and agent sockets over
 websockets, as a PBX and agents' browsers would use them (see contact_center/simulation/ports.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import socket
 import time
 from urllib.parse import urlsplit
 
+import aiohttp
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from contact_center.simulation.ports import FrameSink, WebhookReply
 
-# httpx logs every request's URL at INFO, and a webhook URL's path is its integration's secret.
-logging.getLogger("httpx").setLevel(logging.WARNING)
-
 
 class HttpCtiPoster:
-    """Posts JSON events to ``<base_url>/api/v1/cti/<token>`` over a pool of keep-alive connections."""
+    """Posts JSON events to ``<base_url>/api/v1/cti/<token>`` over a pool of keep-alive connections
+    (aiohttp: see docs/decisions/0007-simulator-http-client.md)."""
 
     def __init__(self, base_url: str, token: str, *, connections: int = 64, timeout: float = 30.0) -> None:
-        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        self.base_url = base_url.rstrip("/")
+        self.url = f"{self.base_url}/api/v1/cti/{token}"
+        self.connections = connections
         # No limit on waiting for a pooled connection: a PBX queues its events behind a slow server,
         # so a saturated server shows as latency rather than as failed requests.
-        self.client = httpx.AsyncClient(base_url=base_url, limits=limits, trust_env=False,
-                                        timeout=httpx.Timeout(timeout, pool=None))
-        self.path = f"/api/v1/cti/{token}"
+        self.timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None:  # made on first use: a session belongs to the running loop
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.connections), timeout=self.timeout,
+                trust_env=False)
+        return self._session
 
     async def post(self, body: dict[str, object]) -> WebhookReply:
         try:
             try:
-                response = await self.client.post(self.path, json=body)
-            except (httpx.ReadError, httpx.RemoteProtocolError):
+                return await self._post(body)
+            except aiohttp.ServerDisconnectedError:
                 # The server closed a kept-alive connection as we reused it. CTI events are
                 # idempotent (a repeat stores nothing), so send once more, as a PBX would.
-                response = await self.client.post(self.path, json=body)
-        except httpx.HTTPError as exc:
+                return await self._post(body)
+        except (aiohttp.ClientError, TimeoutError) as exc:
             return WebhookReply(0, f"{type(exc).__name__}: {exc}")
-        return WebhookReply(response.status_code, response.text)
+
+    async def _post(self, body: dict[str, object]) -> WebhookReply:
+        async with self._client().post(self.url, json=body) as response:
+            return WebhookReply(response.status, await response.text())
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        if self._session is not None:
+            await self._session.close()
 
 
 class WebsocketLine:
