@@ -183,7 +183,7 @@ def main() -> None:
               f"{os.cpu_count()} CPUs (nproc), Python {platform.python_version()}, "
               f"{platform.system()} {platform.machine()}, load average {load:.1f} at the start; {where}; "
               f"`switchboard serve`, `relay` and `projections run` as three processes and the simulator "
-              f"in one (asyncio, httpx, websockets), all on the same CPUs. {args.duration:g} s of Poisson "
+              f"in one (asyncio, aiohttp, websockets), all on the same CPUs. {args.duration:g} s of Poisson "
               f"rings per run, ring and talk times scaled by 0.1. **Server**: webhook received → frame "
               f"written "
               f"(`{HISTOGRAM}`, interpolated in buckets 1/2.5/5/10/25/50 ms…); **client**: request sent → "
