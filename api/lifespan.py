@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api import log_redaction
 from contact_center.bootstrap import Container
 
 
@@ -16,6 +17,7 @@ from contact_center.bootstrap import Container
 async def background_work(app: FastAPI) -> AsyncIterator[None]:
     """Start the relay thread with the app when ``settings.relay_in_process``; stop it after."""
     container: Container = app.state.container
+    log_redaction.install()  # uvicorn has configured its loggers by now
     if container.settings.relay_in_process:
         container.relay.start()
     if container.settings.projections_in_process:

@@ -60,7 +60,8 @@ def test_simulated_traffic_pops_every_offered_agent_and_ends_every_call(
                   SWITCHBOARD_DB_SCHEMA=schema, SWITCHBOARD_TOPIC_PREFIX=schema,
                   SWITCHBOARD_MASTER_KEY=TEST_MASTER_KEY, SWITCHBOARD_READ_WAIT_SECONDS="30",
                   SWITCHBOARD_DATA_DIR=str(tmp_path_factory.mktemp("data")))
-    with serving(env, tmp_path_factory.mktemp("logs") / "serve.log") as base:
+    log = tmp_path_factory.mktemp("logs") / "serve.log"
+    with serving(env, log) as base:
         run = prepare(seeder, OPTIONS)
         assert run.seeded.stored == 2 * 6 + 80  # onboard + available per agent, one per customer
         assert prepare(seeder, OPTIONS).seeded.stored == 0  # seeding again adds nothing
@@ -71,6 +72,9 @@ def test_simulated_traffic_pops_every_offered_agent_and_ends_every_call(
                                                      tally=tally)).result()
 
         assert (report.errors, report.error_samples, report.sockets_lost) == (0, (), 0)
+        logged = log.read_text()  # request lines are logged, without the integration's secret
+        assert "POST /api/v1/cti/[redacted]" in logged
+        assert run.stage.cti_token.partition(".")[2] not in logged
         assert report.calls == len(tally.played) >= 20
         assert report.outbound > 0
         assert report.pops_received == report.pops_expected > report.inbound
