@@ -52,18 +52,23 @@ def chain_new_events(curs: Cursor[DictRow], schema: str, events: Sequence[Stored
                      ids: Sequence[int]) -> None:
     """Hash freshly inserted events (``ids`` parallel to ``events``) onto both chains."""
     table = Identifier(schema), Identifier("event_hashes")
-    curs.execute(SQL("SELECT hash FROM {0}.{1} ORDER BY notification_id DESC LIMIT 1").format(*table))
-    row = curs.fetchone()
-    global_prev = bytes(row["hash"]) if row else GENESIS
     wanted = [(UUID(str(e.originator_id)), e.originator_version - 1) for e in events
               if e.originator_version > 1]
+    # One round trip (this runs while the events table is locked): the chain's head, in the
+    # row without an originator, and each aggregate's previous hash.
+    curs.execute(SQL("(SELECT NULL::uuid AS originator_id, hash FROM {0}.{1} "
+                     "ORDER BY notification_id DESC LIMIT 1) UNION ALL "
+                     "SELECT h.originator_id, h.hash FROM {0}.{1} h JOIN unnest(%s::uuid[], "
+                     "%s::bigint[]) AS w(id, v) ON h.originator_id = w.id AND "
+                     "h.originator_version = w.v").format(*table),
+                 ([w[0] for w in wanted], [w[1] for w in wanted]))
+    global_prev = GENESIS
     aggregate_last: dict[UUID, bytes] = {}
-    if wanted:
-        curs.execute(SQL("SELECT h.originator_id, h.hash FROM {0}.{1} h JOIN unnest(%s::uuid[], "
-                         "%s::bigint[]) AS w(id, v) ON h.originator_id = w.id AND "
-                         "h.originator_version = w.v").format(*table),
-                     ([w[0] for w in wanted], [w[1] for w in wanted]))
-        aggregate_last = {r["originator_id"]: bytes(r["hash"]) for r in curs.fetchall()}
+    for row in curs.fetchall():
+        if row["originator_id"] is None:
+            global_prev = bytes(row["hash"])
+        else:
+            aggregate_last[row["originator_id"]] = bytes(row["hash"])
     rows = []
     for event, position in sorted(zip(events, ids, strict=True), key=lambda pair: pair[1]):
         originator = UUID(str(event.originator_id))
