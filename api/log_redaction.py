@@ -16,12 +16,21 @@ def redact(text: str) -> str:
     return _TOKEN_QUERY.sub(r"\1[redacted]", _CTI_PATH.sub(r"\1[redacted]", text))
 
 
+def _clean(value: object) -> object:
+    return redact(value) if isinstance(value, str) else value
+
+
 class RedactSecrets(logging.Filter):
+    """Redacts the record's message and arguments in place, keeping their shape: uvicorn's
+    access formatter unpacks ``args`` as (client, method, path, version, status)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_clean(arg) for arg in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: _clean(value) for key, value in record.args.items()}
         return True
 
 

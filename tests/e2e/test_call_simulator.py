@@ -74,6 +74,8 @@ def test_simulated_traffic_pops_every_offered_agent_and_ends_every_call(
         assert (report.errors, report.error_samples, report.sockets_lost) == (0, (), 0)
         logged = log.read_text()  # request lines are logged, without the integration's secret
         assert "POST /api/v1/cti/[redacted]" in logged
+        assert "Logging error" not in logged
+        assert "Traceback" not in logged
         assert run.stage.cti_token.partition(".")[2] not in logged
         assert report.calls == len(tally.played) >= 20
         assert report.outbound > 0

@@ -21,3 +21,14 @@ def test_the_filter_rewrites_uvicorns_access_record() -> None:
                                ("127.0.0.1:5", "POST", "/api/v1/cti/abc.def", "1.1", 200), None)
     assert RedactSecrets().filter(record)
     assert record.getMessage() == '127.0.0.1:5 - "POST /api/v1/cti/[redacted] HTTP/1.1" 200'
+    assert record.args == ("127.0.0.1:5", "POST", "/api/v1/cti/[redacted]", "1.1", 200)  # its shape kept
+
+
+def test_uvicorns_access_formatter_formats_a_redacted_record() -> None:
+    from uvicorn.logging import AccessFormatter
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5", "POST", "/api/v1/cti/abc.def", "1.1", 200), None)
+    RedactSecrets().filter(record)
+    formatted = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s').format(record)
+    assert formatted == '127.0.0.1:5 - "POST /api/v1/cti/[redacted] HTTP/1.1" 200 OK'
