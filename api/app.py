@@ -53,6 +53,8 @@ def create_app(container: Container) -> FastAPI:
 def include_routes(app: FastAPI) -> None:
     """Every route the API serves, each declaring the roles that may use it."""
     app.include_router(document_roles(health.router))
+    # The webhook first: routes are matched in order, and telephony systems post the most.
+    app.include_router(document_roles(cti.router))
     app.include_router(document_roles(auth.router))
     app.include_router(document_roles(customers.router))
     app.include_router(document_roles(data_protection.router))
@@ -70,7 +72,6 @@ def include_routes(app: FastAPI) -> None:
     app.include_router(document_roles(supervisor_socket.router))
     app.include_router(document_roles(interactions.router))
     app.include_router(document_roles(interaction_calls.router))
-    app.include_router(document_roles(cti.router))
     app.include_router(document_roles(pages.router))
     check_declarations(app)  # deny by default: a route that does not say who may use it fails here
 
