@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from websockets.sync.client import ClientConnection, connect
 
 from adapters.services.processes import free_loopback_port
+from tests.recording_socket import RecordingSocket
 
 Frame = dict[str, Any]
 
@@ -71,31 +72,6 @@ def frame_of(ws: ClientConnection, kind: str, *, timeout: float = 90.0,
         frame: Frame = json.loads(ws.recv(timeout=remaining))
         if frame["type"] == kind and where(frame):
             return frame
-
-
-class RecordingSocket:
-    """A session's socket that keeps what it is sent (a client that reads at once)."""
-
-    def __init__(self) -> None:
-        self.frames: asyncio.Queue[Frame] = asyncio.Queue()
-        self.gone = asyncio.Event()
-        self.closed_with: tuple[int, str] | None = None
-
-    async def send_text(self, data: str) -> None:
-        self.frames.put_nowait(json.loads(data))
-
-    async def close(self, code: int, reason: str) -> None:
-        self.closed_with = (code, reason)
-        self.gone.set()
-
-    async def wait_closed(self) -> None:
-        await self.gone.wait()
-
-    async def next(self, kind: str, timeout: float = 90.0) -> Frame:
-        while True:
-            frame = await asyncio.wait_for(self.frames.get(), timeout)
-            if frame["type"] == kind:
-                return frame
 
 
 class StuckSocket(RecordingSocket):

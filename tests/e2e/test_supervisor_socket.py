@@ -25,7 +25,6 @@ from contact_center.wallboard_reads import WatchKey
 from contact_center.wallboard_wiring import wallboard
 from tests.conftest import signed_in
 from tests.e2e.supervisor_sockets import (
-    RecordingSocket,
     ShiftedClock,
     StuckSocket,
     frame_of,
@@ -33,6 +32,7 @@ from tests.e2e.supervisor_sockets import (
     supervisor_socket,
 )
 from tests.integration.gamification_requests import stored_positions
+from tests.recording_socket import RecordingSocket
 
 
 def bearer_of(headers: dict[str, str]) -> str:

@@ -5,7 +5,6 @@ PostgreSQL session is killed delivers what was published meanwhile."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +18,7 @@ from adapters.push_feed import PostgresPushFeed
 from adapters.push_store import OutgoingFrame, PostgresPushStore, RoutedFrame
 from adapters.services.stack import Endpoints
 from contact_center.push_routing import PushRouter
-from contact_center.socket_session import ClientGone
+from tests.recording_socket import RecordingSocket
 
 Frame = dict[str, Any]
 
@@ -30,31 +29,6 @@ class SilentFeed:
     async def run(self, deliver: Callable[[RoutedFrame], None], connected: Callable[[], None]) -> None:
         connected()
         await asyncio.Event().wait()
-
-
-class RecordingSocket:
-    def __init__(self) -> None:
-        self.frames: asyncio.Queue[Frame] = asyncio.Queue()
-        self.gone = asyncio.Event()
-        self.closed_with: tuple[int, str] | None = None
-
-    async def send_text(self, data: str) -> None:
-        if self.gone.is_set():
-            raise ClientGone()
-        self.frames.put_nowait(json.loads(data))
-
-    async def close(self, code: int, reason: str) -> None:
-        self.closed_with = (code, reason)
-        self.gone.set()
-
-    async def wait_closed(self) -> None:
-        await self.gone.wait()
-
-    async def next(self, kind: str | None = None) -> Frame:
-        while True:
-            frame = await asyncio.wait_for(self.frames.get(), 15)
-            if kind is None or frame["type"] == kind:
-                return frame
 
 
 @pytest.fixture
