@@ -23,14 +23,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
-from pydantic import SecretStr
-
-from adapters.services.stack import Endpoints
-from bench.replay import append_to_benchmarks, current_rss_kib, database, table
-from contact_center.bootstrap import Container, bootstrap
+from bench.replay import current_rss_kib, table, write_side
+from bench.services import append_to_benchmarks
+from contact_center.bootstrap import Container
 from contact_center.leaderboard_views import Period
-from contact_center.master_key import generate_master_key
-from contact_center.settings import Settings
 from domain.agent import Agent
 from domain.interaction import Interaction
 from domain.interaction_values import Direction
@@ -98,32 +94,25 @@ def timed_replay(container: Container, as_of: datetime) -> tuple[float, int, str
 
 
 def measure(calls: int, filler_every: int) -> list[Row]:
-    schema = f"bench_{uuid4().hex[:10]}"
-    with database(schema) as (database_url, workdir):
-        settings = Settings(database_url=database_url, db_schema=schema, data_dir=workdir,
-                            master_key=SecretStr(generate_master_key()))
-        container = bootstrap(settings, Endpoints(database_url, "unused:9092"))
-        try:
-            agents = onboard(container)
-            began = time.perf_counter()
-            write_calls(container, agents, calls, filler_every)
-            seconds = time.perf_counter() - began
-            total = container.app.recorder.max_notification_id() or 0
-            filler = total - 2 * AGENTS - 3 * calls
-            rows: list[Row] = [("log written (calls in saves of 200, customers' events between)",
-                                f"{total:,} events: {3 * calls:,} of calls, {filler:,} others, "
-                                f"{2 * AGENTS} of agents, in {seconds:.0f} s")]
-            for label, as_of in (("end of the month", END),
-                                 ("middle of the month", START + timedelta(days=15))):
-                median, applied, leader, growth = timed_replay(container, as_of)
-                rows.append((f"month board as of the {label} (median of {REPEATS})",
-                             f"{median:.2f} s: {applied:,} events applied = {applied / median:,.0f} "
-                             f"events/s, {leader}"))
-                rows.append(("RSS growth during those replays (sampled every 50 ms)",
-                             f"{growth / 1024:,.1f} MiB"))
-            return rows
-        finally:
-            container.close()
+    with write_side() as container:
+        agents = onboard(container)
+        began = time.perf_counter()
+        write_calls(container, agents, calls, filler_every)
+        seconds = time.perf_counter() - began
+        total = container.app.recorder.max_notification_id() or 0
+        filler = total - 2 * AGENTS - 3 * calls
+        rows: list[Row] = [("log written (calls in saves of 200, customers' events between)",
+                            f"{total:,} events: {3 * calls:,} of calls, {filler:,} others, "
+                            f"{2 * AGENTS} of agents, in {seconds:.0f} s")]
+        for label, as_of in (("end of the month", END),
+                             ("middle of the month", START + timedelta(days=15))):
+            median, applied, leader, growth = timed_replay(container, as_of)
+            rows.append((f"month board as of the {label} (median of {REPEATS})",
+                         f"{median:.2f} s: {applied:,} events applied = {applied / median:,.0f} "
+                         f"events/s, {leader}"))
+            rows.append(("RSS growth during those replays (sampled every 50 ms)",
+                         f"{growth / 1024:,.1f} MiB"))
+        return rows
 
 
 def main() -> None:

@@ -53,8 +53,7 @@ from adapters.services.processes import free_loopback_port, terminate
 from adapters.services.stack import Endpoints
 from adapters.simulator_clients import wait_until_serving
 from bench import leaderboard_standings
-from bench.relay import append_to_benchmarks
-from bench.services import bench_services, configured_elsewhere
+from bench.services import append_to_benchmarks, bench_services, configured_elsewhere
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.master_key import generate_master_key
 from contact_center.roles import Role

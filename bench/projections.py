@@ -49,8 +49,7 @@ from bench.projection_lag import (
     measure_lag,
 )
 from bench.projection_rebuild import REBUILT, Drain, prewrite, raw_read, rebuild, topic_size
-from bench.relay import append_to_benchmarks
-from bench.services import bench_services, configured_elsewhere
+from bench.services import append_to_benchmarks, bench_services, configured_elsewhere
 from contact_center.bootstrap import bootstrap
 from contact_center.master_key import generate_master_key
 from contact_center.settings import Settings

@@ -33,8 +33,7 @@ from adapters.kafka_admin import ensure_topic
 from adapters.push_feed import PostgresPushFeed
 from adapters.push_store import OutgoingFrame, PostgresPushStore, RoutedFrame
 from adapters.services.stack import Endpoints
-from bench.relay import append_to_benchmarks
-from bench.services import bench_services, configured_elsewhere
+from bench.services import append_to_benchmarks, bench_services, configured_elsewhere
 from contact_center.settings import Settings
 
 AGENTS = [uuid4() for _ in range(50)]

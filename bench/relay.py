@@ -31,7 +31,7 @@ from psycopg import sql
 from pydantic import SecretStr
 
 from adapters.services.stack import Endpoints
-from bench.services import bench_services, configured_elsewhere
+from bench.services import append_to_benchmarks, bench_services, configured_elsewhere
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.master_key import generate_master_key
 from contact_center.settings import Settings
@@ -46,7 +46,6 @@ SECONDS = 10.0
 WRITERS = 2  # paced writer threads, each at RATE / WRITERS (one alone cannot keep 1,000/s)
 BACKLOG = 50_000
 EVENTS_PER_CUSTOMER = 5
-BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 COMMAND = ".venv/bin/python -m bench.relay"
 
 
@@ -218,12 +217,6 @@ def table(results: dict[str, dict[str, float]]) -> str:
     return "\n".join(["| measure | value |", "|---|---:|", *(f"| {m} | {v} |" for m, v in rows)])
 
 
-def append_to_benchmarks(text: str) -> None:
-    """Append, never rewrite: other benchmarks keep their tables in the same file."""
-    if not BENCHMARKS.exists():
-        BENCHMARKS.write_text("# Benchmarks\n")
-    with BENCHMARKS.open("a") as out:
-        out.write(f"\n{text}\n")
 
 
 def main() -> None:

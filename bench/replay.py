@@ -39,6 +39,7 @@ from pydantic import SecretStr
 
 from adapters.event_store import postgres_env
 from adapters.services.stack import Endpoints, LocalStack
+from bench.services import append_to_benchmarks
 from contact_center.application import SwitchboardApplication
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.master_key import generate_master_key
@@ -54,7 +55,6 @@ MIDDLE = 5_025  # 25 events past the snapshot at 5,000 (the interval is 50)
 REPEATS = 5
 CUSTOMERS_PER_SAVE = 50  # 500 events per transaction for the chain
 EVENTS = 1_000_000  # written in bulk for the chain verification
-BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 COMMAND = ".venv/bin/python -m bench.replay"
 Row = tuple[str, str]
 
@@ -217,22 +217,29 @@ def verification(container: Container, events: int) -> list[Row]:
     ]
 
 
-def measure(events: int) -> list[Row]:
+@contextmanager
+def write_side() -> Iterator[Container]:
+    """The application on a fresh schema (Kafka unused: these benchmarks read the store)."""
     schema = f"bench_{uuid4().hex[:10]}"
     with database(schema) as (database_url, workdir):
         settings = Settings(database_url=database_url, db_schema=schema, data_dir=workdir,
                             master_key=SecretStr(generate_master_key()))
         container = bootstrap(settings, Endpoints(database_url, "unused:9092"))
         try:
-            began = time.perf_counter()
-            customer_id = write_history(container.app, HISTORY)
-            rows: list[Row] = [(f"write one customer's {HISTORY:,} events (saves of {CHUNK})",
-                                f"{time.perf_counter() - began:.1f} s")]
-            rows += reconstruction(container, customer_id)
-            rows += verification(container, events)
-            return rows
+            yield container
         finally:
             container.close()
+
+
+def measure(events: int) -> list[Row]:
+    with write_side() as container:
+        began = time.perf_counter()
+        customer_id = write_history(container.app, HISTORY)
+        rows: list[Row] = [(f"write one customer's {HISTORY:,} events (saves of {CHUNK})",
+                            f"{time.perf_counter() - began:.1f} s")]
+        rows += reconstruction(container, customer_id)
+        rows += verification(container, events)
+        return rows
 
 
 def table(rows: list[Row]) -> str:
@@ -240,12 +247,6 @@ def table(rows: list[Row]) -> str:
                       *(f"| {measure} | {value} |" for measure, value in rows)])
 
 
-def append_to_benchmarks(text: str) -> None:
-    """Append, never rewrite: other benchmarks keep their tables in the same file."""
-    if not BENCHMARKS.exists():
-        BENCHMARKS.write_text("# Benchmarks\n")
-    with BENCHMARKS.open("a") as out:
-        out.write(f"\n{text}\n")
 
 
 def main() -> None:

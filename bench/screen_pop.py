@@ -42,8 +42,7 @@ from pydantic import SecretStr
 from adapters.services.processes import free_loopback_port, terminate
 from adapters.services.stack import Endpoints
 from adapters.simulator_clients import wait_until_serving
-from bench.relay import append_to_benchmarks
-from bench.services import bench_services, configured_elsewhere
+from bench.services import append_to_benchmarks, bench_services, configured_elsewhere
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.master_key import generate_master_key
 from contact_center.service_wiring import call_simulator

@@ -11,6 +11,16 @@ from pathlib import Path
 from adapters.services.stack import Endpoints, LocalStack
 from contact_center.settings import Settings
 
+BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
+
+
+def append_to_benchmarks(text: str) -> None:
+    """Append, never rewrite: every benchmark keeps its tables in the same file."""
+    if not BENCHMARKS.exists():
+        BENCHMARKS.write_text("# Benchmarks\n")
+    with BENCHMARKS.open("a") as out:
+        out.write(f"\n{text}\n")
+
 
 def configured_elsewhere() -> bool:
     """True when the run uses services named by ``DATABASE_URL`` / ``KAFKA_BOOTSTRAP_SERVERS``."""

@@ -32,6 +32,7 @@ from adapters.clock import SystemClock
 from adapters.event_store import postgres_env
 from adapters.personal_data_mapper import PersonalDataMapper
 from adapters.services.stack import Endpoints, LocalStack
+from bench.services import append_to_benchmarks
 from contact_center.application import SwitchboardApplication
 from contact_center.bootstrap import data_key_store, event_store
 from contact_center.commands import CommandContext, CommandRunner
@@ -47,7 +48,6 @@ BATCH = 200
 CLIENTS = 8
 SECONDS = 6.0  # per write scenario and replay; the naive one gets half
 REPLAY_PAGE = 1000
-BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 COMMAND = ".venv/bin/python -m bench.write_throughput"
 CTX = CommandContext(actor="bench")
 WRITES, READS = "interactions/s", "events/s"
@@ -231,12 +231,6 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def append_to_benchmarks(text: str) -> None:
-    """Append, never rewrite: other benchmarks keep their tables in the same file."""
-    if not BENCHMARKS.exists():
-        BENCHMARKS.write_text("# Benchmarks\n")
-    with BENCHMARKS.open("a") as out:
-        out.write(f"\n{text}\n")
 
 
 def main() -> None:
