@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -22,6 +24,20 @@ def value_transcoder() -> JSONTranscoder:
     return transcoder
 
 
+@dataclass(frozen=True, slots=True)
+class UnhandledEvent:
+    """A record of a kind the projection has no handler for: only its id is claimed (so
+    read-your-writes finds it applied), its data is neither built nor decrypted."""
+
+    id: str
+    sequence: int
+
+
+def event_kind(event_type: str) -> str:
+    """``switchboard.interaction.call_answered.v2`` → ``switchboard.interaction.call_answered``."""
+    return event_type.rsplit(".", 1)[0]
+
+
 class EventDecoder:
     """Parses records and opens personal-field envelopes with the key service."""
 
@@ -32,10 +48,23 @@ class EventDecoder:
     def decode_many(self, values: list[bytes]) -> list[ProjectedEvent]:
         """Decode a poll's records, fetching every data key they need in one query."""
         records: list[dict[str, Any]] = [json.loads(value) for value in values]
+        self._preload(records)
+        return [self._event(record) for record in records]
+
+    def decode_handled(self, values: Sequence[bytes],
+                       handles: Callable[[str], bool]) -> list[ProjectedEvent | UnhandledEvent]:
+        """Decode a poll's records for one projection: those of a kind it ``handles`` in full
+        (their data keys fetched in one query), the others only as far as their id."""
+        records: list[dict[str, Any]] = [json.loads(value) for value in values]
+        wanted = [handles(event_kind(str(record["type"]))) for record in records]
+        self._preload([record for record, keep in zip(records, wanted, strict=True) if keep])
+        return [self._event(record) if keep else UnhandledEvent(str(record["id"]), int(record["sequence"]))
+                for record, keep in zip(records, wanted, strict=True)]
+
+    def _preload(self, records: list[dict[str, Any]]) -> None:
         if self.keys is not None:
             self.keys.preload(UUID(field["subject"]) for record in records
                               for field in (record.get("data") or {}).values() if is_envelope(field))
-        return [self._event(record) for record in records]
 
     def decode(self, value: bytes) -> ProjectedEvent:
         return self._event(json.loads(value))

@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 
-from adapters.projected_events import EventDecoder
+from adapters.projected_events import EventDecoder, UnhandledEvent
 from adapters.projection_store import PgTx, ProjectionTables
 from projections.base import ProjectedEvent, Projection
 
@@ -34,16 +34,20 @@ class BatchApplier:
         self.decoder = decoder
 
     def apply_records(self, values: Sequence[bytes]) -> Applied:
-        """Decode CloudEvents records (fetching their data keys in one query) and apply them."""
-        return self.apply_events(self.decoder.decode_many(list(values)))
+        """Decode CloudEvents records (fetching their data keys in one query) and apply them;
+        records of a kind the projection has no handler for are claimed, not decoded."""
+        return self.apply_events(self.decoder.decode_handled(values, self.projection.handles))
 
-    def apply_events(self, events: Sequence[ProjectedEvent]) -> Applied:
+    def apply_events(self, events: Sequence[ProjectedEvent | UnhandledEvent]) -> Applied:
+        """Claim every event's id (handled or not: read-your-writes waits on any of them) and
+        run the handlers of the newly claimed ones."""
         fresh = self.tables.claim_many([(event.id, event.sequence) for event in events])
         applied = 0
         with self.tx.pipelined():  # handlers' writes go out without waiting, one by one
             for event in events:
                 if event.id in fresh:
                     fresh.discard(event.id)  # a second copy later in this batch is a re-delivery
-                    self.projection.apply(self.tx, event)
+                    if isinstance(event, ProjectedEvent):
+                        self.projection.apply(self.tx, event)
                     applied += 1
         return Applied(applied, len(events) - applied)

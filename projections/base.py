@@ -71,6 +71,7 @@ class Projection:
     # gamification rules version) sets them per instance.
     tables: Sequence[str] = ()  # CREATE TABLE IF NOT EXISTS … statements
     table_names: Sequence[str] = ()
+    _handler_table: Mapping[str, Handler] | None = None  # handlers(), built once per instance
 
     @property
     def full_name(self) -> str:
@@ -80,7 +81,16 @@ class Projection:
         """Handlers keyed by versionless event kind (``switchboard.customer.registered``)."""
         raise NotImplementedError
 
+    def handles(self, kind: str) -> bool:
+        """Whether events of this kind reach a handler (others need not even be decrypted)."""
+        return kind in self._handler_lookup()
+
     def apply(self, tx: Tx, event: ProjectedEvent) -> None:
-        handler = self.handlers().get(event.kind)
+        handler = self._handler_lookup().get(event.kind)
         if handler is not None:
             handler(tx, event)
+
+    def _handler_lookup(self) -> Mapping[str, Handler]:
+        if self._handler_table is None:
+            self._handler_table = dict(self.handlers())
+        return self._handler_table
