@@ -36,7 +36,12 @@ class BatchApplier:
     def apply_records(self, values: Sequence[bytes]) -> Applied:
         """Decode CloudEvents records (fetching their data keys in one query) and apply them;
         records of a kind the projection has no handler for are claimed, not decoded."""
-        return self.apply_events(self.decoder.decode_handled(values, self.projection.handles))
+        return self.apply_events(self.decode(values))
+
+    def decode(self, values: Sequence[bytes]) -> list[ProjectedEvent | UnhandledEvent]:
+        """The records as the handlers see them; needs no transaction (a rebuild decodes the
+        next batch in a thread of its own while this one is applied)."""
+        return self.decoder.decode_handled(values, self.projection.handles)
 
     def apply_events(self, events: Sequence[ProjectedEvent | UnhandledEvent]) -> Applied:
         """Claim every event's id (handled or not: read-your-writes waits on any of them) and

@@ -25,12 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kafka import KafkaConsumer, TopicPartition
-
-from adapters.kafka_admin import ensure_topic
-from adapters.kafka_producer import EVENT_TOPIC_CONFIG
 from adapters.projected_events import EventDecoder
 from adapters.projection_batch import BatchApplier
+from adapters.projection_replay import Decoded, TopicReplay
 from adapters.projection_shadow import LiveSwitch, ShadowTables
 from projections.base import Projection
 
@@ -78,18 +75,18 @@ class SideBySideRebuild:
     def from_kafka(self, progress: RebuildProgress) -> RebuildResult:
         began = time.perf_counter()
         with _Parts(self) as parts:
-            replay = _Replay(self.bootstrap_servers, self.topic, self.partitions)
+            replay = TopicReplay(self.bootstrap_servers, self.topic, self.partitions)
             try:
                 ends = replay.ends()
                 progress.phase(f"{self.projection.full_name} from Kafka offset 0", sum(ends.values()))
                 while replay.behind(ends) > CLOSE_ENOUGH:
-                    replay.drain(parts, ends, progress)
+                    replay.drain(ends, parts.applier.decode, parts.apply, progress)
                     ends = replay.ends()
                 with parts.switch.holding_off_workers():
                     live, ends = parts.switch.live_offsets(self.topic), replay.ends()
                     target = {p: max(replay.done.get(p, 0), min(live.get(p, 0), end))
                               for p, end in ends.items()}
-                    replay.drain(parts, target, progress)
+                    replay.drain(target, parts.applier.decode, parts.apply, progress)
                     parts.switch.swap(parts.shadow)
             finally:
                 replay.close()
@@ -123,6 +120,7 @@ class _Parts:
             raise
         self.applier = BatchApplier(self.shadow.conn, self.shadow.tables, rebuild.projection,
                                     rebuild.decoder)
+        self.topic = rebuild.topic
         self.events = 0
 
     def __enter__(self) -> _Parts:
@@ -132,10 +130,10 @@ class _Parts:
         self.switch.close()
         self.shadow.close()
 
-    def apply(self, values: Sequence[bytes], topic: str, next_offsets: dict[int, int]) -> None:
+    def apply(self, events: Decoded, next_offsets: dict[int, int]) -> None:
         with self.shadow.conn.transaction():
-            self.events += self.applier.apply_records(values).applied
-            self.shadow.tables.store_offsets(topic, next_offsets)
+            self.events += self.applier.apply_events(events).applied
+            self.shadow.tables.store_offsets(self.topic, next_offsets)
 
     def replay_store(self, log: StoredEvents, position: int, progress: RebuildProgress) -> int:
         """Apply the log after ``position`` up to its current end; returns the new position."""
@@ -148,64 +146,8 @@ class _Parts:
 
 
 def topic_ends(bootstrap_servers: str, topic: str, partitions: int) -> dict[int, int]:
-    replay = _Replay(bootstrap_servers, topic, partitions)
+    replay = TopicReplay(bootstrap_servers, topic, partitions)
     try:
         return replay.ends()
     finally:
         replay.close()
-
-
-class _Replay:
-    """A consumer outside any group, every partition assigned from offset 0."""
-
-    def __init__(self, bootstrap_servers: str, topic: str, partitions: int) -> None:
-        ensure_topic(bootstrap_servers, topic, partitions=partitions, config=EVENT_TOPIC_CONFIG)
-        self.topic = topic
-        self.consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None,
-                                      enable_auto_commit=False, max_poll_records=2000,
-                                      fetch_max_bytes=64 * 1024 * 1024)
-        self.assigned = [TopicPartition(topic, p) for p in sorted(self._partitions())]
-        self.consumer.assign(self.assigned)
-        self.consumer.seek_to_beginning(*self.assigned)
-        self.done: dict[int, int] = {}  # partition → next offset applied to the copy
-
-    def _partitions(self) -> set[int]:
-        """The topic's partitions; a topic created a moment ago may need a metadata refresh."""
-        deadline = time.monotonic() + 10
-        while not (found := self.consumer.partitions_for_topic(self.topic)) and time.monotonic() < deadline:
-            self.consumer.topics()  # refreshes the metadata of every topic
-            time.sleep(0.1)
-        return set(found)
-
-    def ends(self) -> dict[int, int]:
-        return {tp.partition: int(end) for tp, end in self.consumer.end_offsets(self.assigned).items()}
-
-    def behind(self, ends: dict[int, int]) -> int:
-        return sum(max(0, end - self.done.get(p, 0)) for p, end in ends.items())
-
-    def drain(self, parts: _Parts, target: dict[int, int], progress: RebuildProgress) -> None:
-        """Apply every record before ``target`` (per partition), and none after it."""
-        for tp in self.assigned:
-            if self.done.get(tp.partition, 0) < target.get(tp.partition, 0):
-                self.consumer.resume(tp)
-            else:
-                self.consumer.pause(tp)
-        while self.behind(target) > 0:
-            values: list[bytes] = []
-            next_offsets: dict[int, int] = {}
-            for tp, records in self.consumer.poll(timeout_ms=500).items():
-                limit = target.get(tp.partition, 0)
-                kept = [r for r in records if r.offset < limit]
-                if len(kept) < len(records):  # fetched past the target: come back to it later
-                    self.consumer.seek(tp, limit)
-                    self.consumer.pause(tp)
-                if kept:
-                    values += [r.value for r in kept]
-                    next_offsets[tp.partition] = kept[-1].offset + 1
-            if values:
-                parts.apply(values, self.topic, next_offsets)
-                self.done.update(next_offsets)
-                progress.advance(len(values))
-
-    def close(self) -> None:
-        self.consumer.close()
