@@ -65,6 +65,11 @@ class ShadowTables:
         self.discard()
         self.guard.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(self.name)))
         self.conn = connect(database_url, self.name)
+        # The copy's commits need not wait for the disk: a crash loses the copy anyway (the
+        # next rebuild drops it), and the switch commits synchronously on the live connection,
+        # which flushes the log up to and past every commit of the copy before it.
+        self.conn.execute("SET synchronous_commit = off")
+        self.conn.commit()
         self.tables = ProjectionTables(self.conn, self.name, projection)
         self.tables.create()
 
