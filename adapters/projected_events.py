@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
 
 from adapters.data_keys import DataKeyStore
@@ -47,7 +47,7 @@ class EventDecoder:
 
     def decode_many(self, values: list[bytes]) -> list[ProjectedEvent]:
         """Decode a poll's records, fetching every data key they need in one query."""
-        records: list[dict[str, Any]] = [json.loads(value) for value in values]
+        records: list[dict[str, Any]] = [orjson.loads(value) for value in values]
         self._preload(records)
         return [self._event(record) for record in records]
 
@@ -55,7 +55,7 @@ class EventDecoder:
                        handles: Callable[[str], bool]) -> list[ProjectedEvent | UnhandledEvent]:
         """Decode a poll's records for one projection: those of a kind it ``handles`` in full
         (their data keys fetched in one query), the others only as far as their id."""
-        records: list[dict[str, Any]] = [json.loads(value) for value in values]
+        records: list[dict[str, Any]] = [orjson.loads(value) for value in values]
         wanted = [handles(event_kind(str(record["type"]))) for record in records]
         self._preload([record for record, keep in zip(records, wanted, strict=True) if keep])
         return [self._event(record) if keep else UnhandledEvent(str(record["id"]), int(record["sequence"]))
@@ -67,7 +67,7 @@ class EventDecoder:
                               for field in (record.get("data") or {}).values() if is_envelope(field))
 
     def decode(self, value: bytes) -> ProjectedEvent:
-        return self._event(json.loads(value))
+        return self._event(orjson.loads(value))
 
     def _event(self, record: dict[str, Any]) -> ProjectedEvent:
         aggregate, _, version_text = str(record["id"]).rpartition(":")
