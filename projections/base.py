@@ -82,7 +82,10 @@ class Projection:
         raise NotImplementedError
 
     def handles(self, kind: str) -> bool:
-        """Whether events of this kind reach a handler (others need not even be decrypted)."""
+        """Whether events of this kind reach a handler (others need not even be decrypted).
+        A projection that overrides :meth:`apply` sees every event."""
+        if type(self).apply is not Projection.apply:
+            return True
         return kind in self._handler_lookup()
 
     def apply(self, tx: Tx, event: ProjectedEvent) -> None:
