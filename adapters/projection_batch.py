@@ -8,7 +8,7 @@ and only newly claimed events reach the handlers, so a re-delivered record chang
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,26 +33,39 @@ class BatchApplier:
         self.projection = projection
         self.decoder = decoder
 
-    def apply_records(self, values: Sequence[bytes]) -> Applied:
-        """Decode CloudEvents records (fetching their data keys in one query) and apply them;
-        records of a kind the projection has no handler for are claimed, not decoded."""
-        return self.apply_events(self.decode(values))
+    def apply_records(self, values: Sequence[bytes], *,
+                      check: Callable[[], Callable[[], None]] | None = None,
+                      bookkeeping: Callable[[], None] | None = None) -> Applied:
+        """Decode CloudEvents records (fetching their data keys in one query) and apply them
+        (see :meth:`apply_events`); records of a kind the projection has no handler for are
+        claimed, not decoded."""
+        return self.apply_events(self.decode(values), check=check, bookkeeping=bookkeeping)
 
     def decode(self, values: Sequence[bytes]) -> list[ProjectedEvent | UnhandledEvent]:
         """The records as the handlers see them; needs no transaction (a rebuild decodes the
         next batch in a thread of its own while this one is applied)."""
         return self.decoder.decode_handled(values, self.projection.handles)
 
-    def apply_events(self, events: Sequence[ProjectedEvent | UnhandledEvent]) -> Applied:
+    def apply_events(self, events: Sequence[ProjectedEvent | UnhandledEvent], *,
+                     check: Callable[[], Callable[[], None]] | None = None,
+                     bookkeeping: Callable[[], None] | None = None) -> Applied:
         """Claim every event's id (handled or not: read-your-writes waits on any of them) and
-        run the handlers of the newly claimed ones."""
-        fresh = self.tables.claim_many([(event.id, event.sequence) for event in events])
-        applied = 0
-        with self.tx.pipelined():  # handlers' writes go out without waiting, one by one
+        run the handlers of the newly claimed ones, all in one pipeline: ``check`` sends a
+        read whose answer comes back with the claim's (one round trip for both) and returns
+        what verifies it before any handler runs; the handlers' statements and the batch's
+        ``bookkeeping`` (stored offsets, NOTIFY) go out without waiting for one another."""
+        with self.tx.pipelined():
+            verify = check() if check is not None else None
+            fresh = self.tables.claim_many([(event.id, event.sequence) for event in events])
+            if verify is not None:
+                verify()
+            applied = 0
             for event in events:
                 if event.id in fresh:
                     fresh.discard(event.id)  # a second copy later in this batch is a re-delivery
                     if isinstance(event, ProjectedEvent):
                         self.projection.apply(self.tx, event)
                     applied += 1
+            if bookkeeping is not None:
+                bookkeeping()
         return Applied(applied, len(events) - applied)

@@ -132,8 +132,8 @@ class _Parts:
 
     def apply(self, events: Decoded, next_offsets: dict[int, int]) -> None:
         with self.shadow.conn.transaction():
-            self.events += self.applier.apply_events(events).applied
-            self.shadow.tables.store_offsets(self.topic, next_offsets)
+            self.events += self.applier.apply_events(events, bookkeeping=lambda: (
+                self.shadow.tables.store_offsets(self.topic, next_offsets))).applied
 
     def replay_store(self, log: StoredEvents, position: int, progress: RebuildProgress) -> int:
         """Apply the log after ``position`` up to its current end; returns the new position."""

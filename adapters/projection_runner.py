@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
@@ -92,17 +93,28 @@ class ProjectionRunner:
         self.meter.waiting_since(min(records[0].timestamp for records in batches.values()))
         values = [record.value for records in batches.values() for record in records]
         next_offsets = {tp.partition: records[-1].offset + 1 for tp, records in batches.items()}
+        def bookkeeping() -> None:
+            self.tables.store_offsets(self.topic, next_offsets)
+            self.tables.notify()
+
         try:
-            with self.conn.transaction():
-                if self.tables.generation() != self.generation:
-                    raise _Rebuilt  # rolls the batch back: it belongs to the tables replaced
-                done = self.applier.apply_records(values)
-                self.tables.store_offsets(self.topic, next_offsets)
-                self.tables.notify()
+            with self.conn.transaction():  # three round trips: claim, handlers, commit
+                done = self.applier.apply_records(values, check=self._still_current,
+                                                  bookkeeping=bookkeeping)
         except _Rebuilt:
             return self._start_over()
         self.meter.applied(done.applied, done.redelivered)
         return done.applied
+
+    def _still_current(self) -> Callable[[], None]:
+        """Lock the generation for the batch (a rebuild's switch waits for it to commit) and
+        check, before any handler runs, that no rebuild replaced the tables meanwhile."""
+        generation = self.tables.read_generation()
+
+        def verify() -> None:
+            if generation() != self.generation:
+                raise _Rebuilt  # rolls the batch back: it belongs to the tables replaced
+        return verify
 
     def _start_over(self) -> int:
         """After a rebuild elsewhere: (re)create the tables and resume from the stored offsets

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -119,9 +119,18 @@ class ProjectionTables:
 
     def generation(self) -> int:
         """Bumped by every rebuild; a worker that sees it change starts over from offset 0."""
-        row = self.conn.execute("SELECT generation FROM projection_generations WHERE projection = %s "
-                                "FOR SHARE", (self.projection.full_name,)).fetchone()
-        return int(row[0]) if row else 0
+        return self.read_generation()()
+
+    def read_generation(self) -> Callable[[], int]:
+        """Send :meth:`generation`'s query (and lock); the answer once asked for (in a
+        pipeline, it comes back with the next result read)."""
+        cur = self.conn.execute("SELECT generation FROM projection_generations WHERE projection = %s "
+                                "FOR SHARE", (self.projection.full_name,))
+
+        def answer() -> int:
+            row = cur.fetchone()
+            return int(row[0]) if row else 0
+        return answer
 
     def lock_out_workers(self) -> None:
         """Inside a transaction: wait for any batch in flight, hold off new ones until the
