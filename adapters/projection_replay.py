@@ -49,14 +49,32 @@ class TopicReplay:
     def __init__(self, bootstrap_servers: str, topic: str, partitions: int) -> None:
         ensure_topic(bootstrap_servers, topic, partitions=partitions, config=EVENT_TOPIC_CONFIG)
         self.topic = topic
-        self.consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None,
-                                      enable_auto_commit=False, max_poll_records=POLL_RECORDS,
-                                      fetch_max_bytes=64 * 1024 * 1024,
-                                      max_partition_fetch_bytes=8 * 1024 * 1024)
+        self.bootstrap_servers = bootstrap_servers
+        self.consumer = self._consumer()
         self.assigned = [TopicPartition(topic, p) for p in sorted(self._partitions())]
         self.consumer.assign(self.assigned)
         self.consumer.seek_to_beginning(*self.assigned)
         self.done: dict[int, int] = {}  # partition → next offset applied
+        self.cut: set[int] = set()  # partitions stopped at a target inside a fetched batch
+
+    def _consumer(self) -> KafkaConsumer:
+        return KafkaConsumer(bootstrap_servers=self.bootstrap_servers, group_id=None,
+                             enable_auto_commit=False, max_poll_records=POLL_RECORDS,
+                             fetch_max_bytes=64 * 1024 * 1024, max_partition_fetch_bytes=8 * 1024 * 1024)
+
+    def _reopen(self) -> None:
+        """A new consumer where the old one stopped. kafka-python (3.0) parks the records it
+        fetched past a target for a paused partition, and may never hand the partition back
+        once resumed: a later drain would wait for it for ever."""
+        self.consumer.close()
+        self.consumer = self._consumer()
+        self.consumer.assign(self.assigned)
+        for tp in self.assigned:
+            if tp.partition in self.done:
+                self.consumer.seek(tp, self.done[tp.partition])
+            else:
+                self.consumer.seek_to_beginning(tp)
+        self.cut.clear()
 
     def _partitions(self) -> set[int]:
         """The topic's partitions; a topic created a moment ago may need a metadata refresh."""
@@ -75,8 +93,11 @@ class TopicReplay:
     def drain(self, target: dict[int, int], decode: Decode, apply: Apply,
               progress: ReplayProgress) -> None:
         """Apply every record before ``target`` (per partition), and none after it."""
+        wanted = {p for p, end in target.items() if self.done.get(p, 0) < end}
+        if wanted & self.cut:
+            self._reopen()
         for tp in self.assigned:
-            if self.done.get(tp.partition, 0) < target.get(tp.partition, 0):
+            if tp.partition in wanted:
                 self.consumer.resume(tp)
             else:
                 self.consumer.pause(tp)
@@ -103,6 +124,7 @@ class TopicReplay:
             if len(kept) < len(records):  # fetched past the target: come back to it later
                 self.consumer.seek(tp, limit)
                 self.consumer.pause(tp)
+                self.cut.add(tp.partition)
             if kept:
                 values += [r.value for r in kept]
                 next_offsets[tp.partition] = kept[-1].offset + 1
