@@ -53,8 +53,10 @@ class HttpCtiPoster:
             return WebhookReply(response.status, await response.text())
 
     async def aclose(self) -> None:
+        """Close the connections; a later ``post`` (on another event loop) opens new ones."""
         if self._session is not None:
-            await self._session.close()
+            session, self._session = self._session, None
+            await session.close()
 
 
 class WebsocketLine:

@@ -70,6 +70,7 @@ class CallSimulator:
             lost = sum(1 for line in lines.values() if line.close_code is not None)
         finally:
             await asyncio.gather(*(line.close() for line in lines.values()))
+            await self.poster.aclose()  # its connections belong to this run's event loop
         return SimulationReport.of(tally.played, tally, agents=len(agents), frozen=len(frozen),
                                    seconds=seconds, sockets_lost=lost)
 
