@@ -49,7 +49,7 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
 class ProjectionRunner:
     def __init__(self, projection: Projection, *, database_url: str, schema: str,
                  bootstrap_servers: str, topic: str, decoder: EventDecoder, group_prefix: str,
-                 partitions: int = 6) -> None:
+                 partitions: int = 6, fetch_wait_ms: int = 500, fetch_min_bytes: int = 1) -> None:
         self.projection = projection
         self.topic = topic
         self.decoder = decoder
@@ -70,6 +70,11 @@ class ProjectionRunner:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=500,
+            # The broker answers a fetch once it holds fetch_min_bytes or after fetch_wait_ms:
+            # under steady traffic a poll then carries a batch rather than a record or two,
+            # and each batch is one transaction (see docs/projections.md).
+            fetch_min_bytes=fetch_min_bytes,
+            fetch_max_wait_ms=fetch_wait_ms,
             # A crashed worker's partitions move to a live one after ~6 s, not the default 45 s.
             session_timeout_ms=6000,
             heartbeat_interval_ms=1000,

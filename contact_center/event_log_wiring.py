@@ -54,7 +54,9 @@ def projection_host(settings: Settings, endpoints: Endpoints, keys: DataKeyStore
         return ProjectionRunner(
             projection, database_url=endpoints.database_url, schema=settings.db_schema,
             bootstrap_servers=endpoints.kafka_bootstrap_servers, topic=topic, decoder=decoder,
-            group_prefix=settings.topic_prefix, partitions=settings.event_partitions)
+            group_prefix=settings.topic_prefix, partitions=settings.event_partitions,
+            fetch_wait_ms=settings.projection_fetch_wait_ms,
+            fetch_min_bytes=settings.projection_fetch_min_bytes)
 
     def open_rebuild(projection: Projection) -> SideBySideRebuild:
         return SideBySideRebuild(
