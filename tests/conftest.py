@@ -99,9 +99,12 @@ def client(container: Container) -> Iterator[TestClient]:
 
 @pytest.fixture
 def pipeline_settings(settings_for_test: Settings) -> Settings:
-    """The whole path: API → event store → relay → Kafka → projections, in this process."""
+    """The whole path: API → event store → relay → Kafka → projections, in this process.
+
+    Reads wait up to 60 s for the read models: fresh projection workers (new consumer groups on
+    a new topic) sometimes apply their first batch only after about 20 s on this machine."""
     return settings_for_test.model_copy(update={
-        "relay_in_process": True, "projections_in_process": True, "read_wait_seconds": 20.0})
+        "relay_in_process": True, "projections_in_process": True, "read_wait_seconds": 60.0})
 
 
 @pytest.fixture
