@@ -39,8 +39,7 @@ class PgTx:
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.conn = conn
         self._pipeline: psycopg.Pipeline | None = None
-        self._writes: psycopg.Cursor[Any] | None = None
-        self._reads: psycopg.Cursor[Any] | None = None
+        self._cursors: dict[str, psycopg.Cursor[Any]] = {}
 
     @contextmanager
     def pipelined(self) -> Iterator[None]:
@@ -51,31 +50,28 @@ class PgTx:
             finally:
                 self._pipeline = None
 
-    def _writer(self) -> psycopg.Cursor[Any]:
-        if self._writes is None or self._writes.closed:
-            self._writes = self.conn.cursor()
-        return self._writes
-
-    def _reader(self) -> psycopg.Cursor[Any]:
-        if self._reads is None or self._reads.closed:
-            self._reads = self.conn.cursor()
-        return self._reads
+    def _kept(self, use: str) -> psycopg.Cursor[Any]:
+        """The cursor kept for ``use`` ("writes" or "reads"), made again if it was closed."""
+        cursor = self._cursors.get(use)
+        if cursor is None or cursor.closed:
+            cursor = self._cursors[use] = self.conn.cursor()
+        return cursor
 
     def execute(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> int:
-        cur = self._writer().execute(query.encode(), params)
+        cur = self._kept("writes").execute(query.encode(), params)
         if self._pipeline is not None:
             self._pipeline.sync()  # the row count is known once the result has arrived
         return int(cur.rowcount)
 
     def write(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> None:
-        self._writer().execute(query.encode(), params)
+        self._kept("writes").execute(query.encode(), params)
 
     def fetchone(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> tuple[Any, ...] | None:
-        row: tuple[Any, ...] | None = self._reader().execute(query.encode(), params).fetchone()
+        row: tuple[Any, ...] | None = self._kept("reads").execute(query.encode(), params).fetchone()
         return row
 
     def fetchall(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple[Any, ...]]:
-        rows: list[tuple[Any, ...]] = self._reader().execute(query.encode(), params).fetchall()
+        rows: list[tuple[Any, ...]] = self._kept("reads").execute(query.encode(), params).fetchall()
         return rows
 
     def fetch_each(self, reads: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:

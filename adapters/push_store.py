@@ -74,10 +74,6 @@ def channel(schema: str) -> str:
     return f"{schema}_push"
 
 
-def render(frame: OutgoingFrame, seq: int) -> str:
-    return json.dumps({"type": frame.kind, "seq": seq, **frame.data}, default=str, separators=(",", ":"))
-
-
 # One round trip for a whole batch: bump each agent's counter once by its number of frames
 # (agents in one order, so two batches for the same agents cannot deadlock), number the
 # frames in batch order, store them and announce each — the frame itself, or only its row id

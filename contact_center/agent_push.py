@@ -30,8 +30,6 @@ log = logging.getLogger("switchboard.push")
 
 
 class Callers(Protocol):
-    def candidates(self, customer_ids: list[UUID]) -> list[dict[str, Any]]: ...
-
     def card(self, customer_id: UUID) -> dict[str, Any] | None: ...
 
 
@@ -68,12 +66,10 @@ class AgentPushNotifier:
         received = wall_clock(event.received_at)
         self._publish([OutgoingFrame(agent, "screen_pop", data, received) for agent in agents])
 
-    def _candidates(self, event: CallOffered) -> list[dict[str, Any]]:
-        names = event.customer_names
-        if names is None or len(names) != len(event.customer_ids):
-            return self.callers.candidates(list(event.customer_ids))
-        return [{"customer_id": str(customer_id), "display_name": name}
-                for customer_id, name in zip(event.customer_ids, names, strict=True)]
+    @staticmethod
+    def _candidates(event: CallOffered) -> list[dict[str, Any]]:
+        return [{"customer_id": str(customer_id), "display_name": event.customer_names.get(customer_id)}
+                for customer_id in event.customer_ids]
 
     def taken(self, event: CallTaken) -> None:
         data = {"call_id": event.call_id, "interaction_id": str(event.interaction_id),

@@ -150,7 +150,7 @@ def bootstrap(
     lookup = LookupService(read_store, consistency, digest, settings.default_region)
     screen_pop = ScreenPopService(read_store, consistency, clock)
     push = push_router(settings, endpoints)
-    notifier = notifier or AgentPushNotifier(push, CallerCards(read_store, screen_pop))
+    notifier = notifier or AgentPushNotifier(push, CallerCards(screen_pop))
     leaderboards = leaderboard_service(settings, endpoints, read_store, consistency, clock,
                                        derived_key(keys, b"gamification-alias"))
     agent_tokens = agent_token_service(settings, keys, clock, AgentService(runner, clock))

@@ -24,7 +24,8 @@ class CallOffered:
     match: str
     customer_ids: tuple[UUID, ...]
     queue: str | None = None
-    customer_names: tuple[str | None, ...] | None = None  # display names as the lookup found them
+    # display names as the lookup found them (None: erased, or not yet on a card)
+    customer_names: dict[UUID, str | None] = field(default_factory=dict)
     received_at: float = 0.0  # time.perf_counter() when the ring reached us, for latency metrics
     extra: dict[str, Any] = field(default_factory=dict)
 

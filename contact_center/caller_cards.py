@@ -1,23 +1,21 @@
-"""What a screen-pop frame shows about the caller: candidates by name, and the card of a single match.
+"""What a screen-pop frame shows of a single match: the caller's card (the candidates' names
+come with the offer, from the lookup).
 
 The card has the shape ``GET /api/v1/customers/{id}/card`` returns, so a desktop renders one
-from either. Both come from the screen-pop card read model; a customer it has not yet seen
-has no name (``null``) and no card.
+from either. It comes from the screen-pop card read model; a customer it has not yet seen
+has no card.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
 from pydantic_core import to_jsonable_python
 
-from adapters.read_store import ReadStore
 from contact_center.errors import NotFound
 from contact_center.screen_pop import ScreenPop, ScreenPopService
-from projections.screen_pop_queries import display_names
 
 
 def card_body(pop: ScreenPop) -> dict[str, Any]:
@@ -40,17 +38,8 @@ def card_body(pop: ScreenPop) -> dict[str, Any]:
 
 
 class CallerCards:
-    def __init__(self, reads: ReadStore, screen_pop: ScreenPopService) -> None:
-        self.reads = reads
+    def __init__(self, screen_pop: ScreenPopService) -> None:
         self.screen_pop = screen_pop
-
-    def candidates(self, customer_ids: Sequence[UUID]) -> list[dict[str, Any]]:
-        if not customer_ids:
-            return []
-        with self.reads.glancing() as tx:
-            names = display_names(tx, customer_ids)
-        return [{"customer_id": str(customer_id), "display_name": names.get(customer_id)}
-                for customer_id in customer_ids]
 
     def card(self, customer_id: UUID) -> dict[str, Any] | None:
         try:

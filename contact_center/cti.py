@@ -88,7 +88,7 @@ class CtiService:
             self.notifier.offered(CallOffered(
                 call_id=event.call_id, interaction_id=interaction_id, agent_ids=offered,
                 caller=found.normalised, match=found.match.value, customer_ids=tuple(found.customer_ids),
-                customer_names=tuple(found.display_names.get(c) for c in found.customer_ids),
+                customer_names=found.display_names,
                 queue=event.queue, received_at=received_at,
                 extra={"integration": integration.name, "dialled": self._address(event.to_number)}))
         self._write(integration, event, None, customer_id=self._single(found))
