@@ -101,10 +101,10 @@ def client(container: Container) -> Iterator[TestClient]:
 def pipeline_settings(settings_for_test: Settings) -> Settings:
     """The whole path: API → event store → relay → Kafka → projections, in this process.
 
-    Reads wait up to 60 s for the read models: fresh projection workers (new consumer groups on
-    a new topic) sometimes apply their first batch only after about 20 s on this machine."""
+    Reads wait up to 20 s for the read models: a loaded machine may delay a fresh worker's
+    first batch by a few seconds."""
     return settings_for_test.model_copy(update={
-        "relay_in_process": True, "projections_in_process": True, "read_wait_seconds": 60.0})
+        "relay_in_process": True, "projections_in_process": True, "read_wait_seconds": 20.0})
 
 
 @pytest.fixture
