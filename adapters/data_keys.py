@@ -138,9 +138,22 @@ class DataKeyStore:
 
     def preload(self, subjects: Iterable[UUID]) -> None:
         """Cache the keys of many subjects with one query, rather than one query per miss."""
-        missing = [subject for subject in set(subjects) if self._cached(subject) is None]
+        self.keys_of(subjects)
+
+    def keys_of(self, subjects: Iterable[UUID]) -> dict[UUID, bytes | None]:
+        """Many subjects' keys (None: destroyed or never made): the cached ones under one
+        lock, the others with one query."""
+        now, found, missing = time.monotonic(), {}, []
+        with self._lock:
+            for subject in set(subjects):
+                entry = self._cache.get(subject)
+                if entry is None or entry[1] < now:
+                    missing.append(subject)
+                else:
+                    found[subject] = entry[0]
         if missing:
-            self._load(missing)
+            found.update(self._load(missing))
+        return found
 
     def forget(self, subjects: Iterable[UUID]) -> None:
         with self._lock:

@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from adapters.projection_store import channel, connect
+from adapters.projection_store import applied_table, channel, connect
 
 
 class PositionWaiter:
@@ -20,10 +20,11 @@ class PositionWaiter:
 
     def applied(self, conn: psycopg.Connection[Any], projection: str, position: int) -> bool:
         try:
-            row = conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM switchboard_events e JOIN projection_applied a "
+            row = conn.execute(sql.SQL(
+                "SELECT EXISTS (SELECT 1 FROM switchboard_events e JOIN {} a "
                 "ON a.event_id = e.originator_id::text || ':' || e.originator_version "
-                "WHERE e.notification_id = %s AND a.projection = %s)", (position, projection)).fetchone()
+                "WHERE e.notification_id = %s)").format(sql.Identifier(applied_table(projection))),
+                (position,)).fetchone()
         except psycopg.errors.UndefinedTable:
             return False  # no projection worker has started in this schema yet
         return bool(row and row[0])
@@ -49,8 +50,8 @@ class PositionWaiter:
     def latest(self, projection: str) -> int:
         with connect(self.database_url, self.schema, autocommit=True) as conn:
             try:
-                row = conn.execute("SELECT coalesce(max(sequence), 0) FROM projection_applied "
-                                   "WHERE projection = %s", (projection,)).fetchone()
+                row = conn.execute(sql.SQL("SELECT coalesce(max(sequence), 0) FROM {}").format(
+                    sql.Identifier(applied_table(projection)))).fetchone()
             except psycopg.errors.UndefinedTable:
                 return 0
         return int(row[0]) if row else 0

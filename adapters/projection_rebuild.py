@@ -27,6 +27,7 @@ from typing import Protocol
 
 from adapters.projected_events import EventDecoder
 from adapters.projection_batch import BatchApplier
+from adapters.projection_copy_workers import CopyShare, CopyWorkers, OpenProjection, shares
 from adapters.projection_replay import Decoded, TopicReplay
 from adapters.projection_shadow import LiveSwitch, ShadowTables
 from projections.base import Projection
@@ -63,7 +64,8 @@ class RebuildResult:
 
 class SideBySideRebuild:
     def __init__(self, projection: Projection, *, database_url: str, schema: str,
-                 bootstrap_servers: str, topic: str, decoder: EventDecoder, partitions: int = 6) -> None:
+                 bootstrap_servers: str, topic: str, decoder: EventDecoder, partitions: int = 6,
+                 copy_processes: int = 1, open_in_worker: OpenProjection | None = None) -> None:
         self.projection = projection
         self.database_url = database_url
         self.schema = schema
@@ -71,8 +73,12 @@ class SideBySideRebuild:
         self.topic = topic
         self.decoder = decoder
         self.partitions = partitions
+        self.copy_processes = copy_processes
+        self.open_in_worker = open_in_worker
 
     def from_kafka(self, progress: RebuildProgress) -> RebuildResult:
+        if self.open_in_worker is not None and self.copy_processes > 1:
+            return self._from_kafka_in_workers(self.open_in_worker, progress)
         began = time.perf_counter()
         with _Parts(self) as parts:
             replay = TopicReplay(self.bootstrap_servers, self.topic, self.partitions)
@@ -92,6 +98,32 @@ class SideBySideRebuild:
                 replay.close()
             return RebuildResult(self.projection.full_name, parts.events,
                                  time.perf_counter() - began, dict(replay.done))
+
+    def _from_kafka_in_workers(self, open_projection: OpenProjection,
+                               progress: RebuildProgress) -> RebuildResult:
+        """As :meth:`from_kafka`, the copy made by worker processes, each a share of the
+        partitions (:mod:`adapters.projection_copy_workers`)."""
+        began = time.perf_counter()
+        with _Parts(self) as parts:
+            ends = topic_ends(self.bootstrap_servers, self.topic, self.partitions)
+            progress.phase(f"{self.projection.full_name} from Kafka offset 0 "
+                           f"({self.copy_processes} processes)", sum(ends.values()))
+            workers = CopyWorkers([
+                CopyShare(open_projection, self.database_url, parts.shadow.name, self.bootstrap_servers,
+                          self.topic, self.partitions, share)
+                for share in shares(sorted(ends), self.copy_processes)])
+            try:
+                done = workers.ready(progress)
+                with parts.switch.holding_off_workers():
+                    live = parts.switch.live_offsets(self.topic)
+                    ends = topic_ends(self.bootstrap_servers, self.topic, self.partitions)
+                    target = {p: max(done.get(p, 0), min(live.get(p, 0), end)) for p, end in ends.items()}
+                    done = workers.finish(target, progress)
+                    parts.switch.swap(parts.shadow)
+            finally:
+                workers.close()
+            return RebuildResult(self.projection.full_name, workers.events,
+                                 time.perf_counter() - began, done)
 
     def from_store(self, log: StoredEvents, progress: RebuildProgress) -> RebuildResult:
         began = time.perf_counter()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -46,12 +46,15 @@ def behind(done: dict[int, int], target: dict[int, int]) -> int:
 
 
 class TopicReplay:
-    def __init__(self, bootstrap_servers: str, topic: str, partitions: int) -> None:
+    def __init__(self, bootstrap_servers: str, topic: str, partitions: int,
+                 only: Collection[int] | None = None) -> None:
+        """Every partition of ``topic``, or ``only`` those."""
         ensure_topic(bootstrap_servers, topic, partitions=partitions, config=EVENT_TOPIC_CONFIG)
         self.topic = topic
         self.bootstrap_servers = bootstrap_servers
         self.consumer = self._consumer()
-        self.assigned = [TopicPartition(topic, p) for p in sorted(self._partitions())]
+        self.assigned = [TopicPartition(topic, p) for p in sorted(self._partitions())
+                         if only is None or p in only]
         self.consumer.assign(self.assigned)
         self.consumer.seek_to_beginning(*self.assigned)
         self.done: dict[int, int] = {}  # partition → next offset applied

@@ -1,13 +1,14 @@
 """A projection's tables built beside the live ones, and the one transaction that swaps them in.
 
 The new copy lives in a schema of its own (``<schema>_rebuild_<hash of the projection>``)
-with the same table names and its own ``projection_offsets`` and ``projection_applied``, so
-the projection's handlers and queries run there unchanged. The switch, in the live schema::
+with the same table names (its applied event ids among them) and its own
+``projection_offsets``, so the projection's handlers and queries run there unchanged. The
+switch, in the live schema::
 
     BEGIN
       bump the projection's generation     waits for a live batch in flight, holds off new ones
       (the caller catches the copy up)     to the live stored offsets, so nothing goes back
-      offsets, applied ids  ← the copy's   replaced for this projection only
+      offsets  ← the copy's                replaced for this projection only
       SAVEPOINT; lock_timeout 100 ms       never deadlock a reader: give way and retry instead
         live tables  → <shadow>_old        ALTER TABLE … SET SCHEMA
         copy's tables → live schema
@@ -111,11 +112,9 @@ class LiveSwitch:
     def swap(self, shadow: ShadowTables) -> None:
         """Inside :meth:`holding_off_workers`: the copy's bookkeeping and tables become live."""
         name, copy = self.projection.full_name, sql.Identifier(shadow.name)
-        for table in ("projection_offsets", "projection_applied"):
-            self.conn.execute(sql.SQL("DELETE FROM {} WHERE projection = %s").format(
-                sql.Identifier(table)), (name,))
-            self.conn.execute(sql.SQL("INSERT INTO {} SELECT * FROM {}.{} WHERE projection = %s").format(
-                sql.Identifier(table), copy, sql.Identifier(table)), (name,))
+        self.conn.execute("DELETE FROM projection_offsets WHERE projection = %s", (name,))
+        self.conn.execute(sql.SQL("INSERT INTO projection_offsets SELECT * FROM {}.projection_offsets "
+                                  "WHERE projection = %s").format(copy), (name,))
         for attempt in range(SWAP_ATTEMPTS):
             try:
                 with self.conn.transaction():  # a savepoint: a timed-out attempt releases its locks
@@ -131,7 +130,7 @@ class LiveSwitch:
         self.conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(SWAP_LOCK_TIMEOUT)))
         live, copy, retired = (sql.Identifier(s) for s in (self.schema, shadow.name, shadow.retired))
         self.conn.execute(sql.SQL("CREATE SCHEMA {}").format(retired))
-        for table in self.projection.table_names:
+        for table in self.tables.table_names:  # the applied event ids move with the tables
             t = sql.Identifier(table)
             self.conn.execute(sql.SQL("ALTER TABLE IF EXISTS {}.{} SET SCHEMA {}").format(live, t, retired))
             self.conn.execute(sql.SQL("ALTER TABLE {}.{} SET SCHEMA {}").format(copy, t, live))

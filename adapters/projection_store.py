@@ -15,16 +15,23 @@ BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS projection_offsets (
     projection text NOT NULL, topic text NOT NULL, partition int NOT NULL,
     next_offset bigint NOT NULL, PRIMARY KEY (projection, topic, partition));
-CREATE TABLE IF NOT EXISTS projection_applied (
-    projection text NOT NULL, event_id text NOT NULL, sequence bigint NOT NULL,
-    PRIMARY KEY (projection, event_id));
 CREATE TABLE IF NOT EXISTS projection_generations (
     projection text PRIMARY KEY, generation int NOT NULL);
 """
 
 
+APPLIED = "CREATE TABLE IF NOT EXISTS {} (event_id text PRIMARY KEY, sequence bigint NOT NULL)"
+LEGACY_APPLIED = "projection_applied"  # one table for every projection, before 2026-11
+
+
 def channel(schema: str) -> str:
     return f"{schema}_projections"
+
+
+def applied_table(projection: str) -> str:
+    """The table of the event ids a projection (by full name) has applied. One table per
+    projection, so a rebuild's switch moves it with the projection's own tables."""
+    return f"{projection}_applied"
 
 
 class PgTx:
@@ -94,24 +101,51 @@ class ProjectionTables:
         self.schema = schema
         self.projection = projection
 
+    @property
+    def applied(self) -> sql.Identifier:
+        return sql.Identifier(applied_table(self.projection.full_name))
+
+    @property
+    def table_names(self) -> list[str]:
+        """Every table of the projection, its applied event ids included."""
+        return [*self.projection.table_names, applied_table(self.projection.full_name)]
+
     def create(self) -> None:
-        self._create([*BOOKKEEPING.split(";"), *self.projection.tables])
+        self._create([*BOOKKEEPING.split(";"), *self.projection.tables], with_applied=True)
 
     def create_bookkeeping(self) -> None:
-        """Only the offsets, applied ids and generations (a rebuild's switch needs them)."""
+        """Only the offsets and generations (a rebuild's switch needs them)."""
         self._create(BOOKKEEPING.split(";"))
 
-    def _create(self, statements: Sequence[str]) -> None:
+    def _create(self, statements: Sequence[str], *, with_applied: bool = False) -> None:
         with self.conn.transaction():
             # Serialise concurrent first-time creation (CREATE IF NOT EXISTS races on the catalog).
             self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{self.schema}.ddl",))
             for statement in statements:
                 if statement.strip():
                     self.conn.execute(statement.encode())
+            if with_applied:
+                self.conn.execute(sql.SQL(APPLIED).format(self.applied))
+                self._move_legacy_applied()
             # The row the workers lock (FOR SHARE) around every batch: it must exist, or a
             # rebuild's switch would have nothing to wait for and nothing to hold them off with.
             self.conn.execute("INSERT INTO projection_generations (projection, generation) "
                               "VALUES (%s, 0) ON CONFLICT DO NOTHING", (self.projection.full_name,))
+
+    def _move_legacy_applied(self) -> None:
+        """Schemas from before per-projection applied tables kept every projection's ids in
+        one table: move this projection's over (once; the table goes when it is empty)."""
+        row = self.conn.execute("SELECT to_regclass(%s)", (LEGACY_APPLIED,)).fetchone()
+        if row is None or row[0] is None:
+            return
+        self.conn.execute(sql.SQL(
+            "WITH moved AS (DELETE FROM {} WHERE projection = %s RETURNING event_id, sequence) "
+            "INSERT INTO {} SELECT event_id, sequence FROM moved ON CONFLICT DO NOTHING").format(
+            sql.Identifier(LEGACY_APPLIED), self.applied), (self.projection.full_name,))
+        empty = self.conn.execute(sql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {})").format(
+            sql.Identifier(LEGACY_APPLIED))).fetchone()
+        if empty and empty[0]:
+            self.conn.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(LEGACY_APPLIED)))
 
     def generation(self) -> int:
         """Bumped by every rebuild; a worker that sees it change starts over from offset 0."""
@@ -140,10 +174,9 @@ class ProjectionTables:
         name = self.projection.full_name
         with self.conn.transaction():
             self.lock_out_workers()  # first: nothing is applied to the tables being dropped
-            for table in self.projection.table_names:
+            for table in self.table_names:
                 self.conn.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(table)))
             self.conn.execute("DELETE FROM projection_offsets WHERE projection = %s", (name,))
-            self.conn.execute("DELETE FROM projection_applied WHERE projection = %s", (name,))
 
     def offsets(self, topic: str) -> dict[int, int]:
         rows = self.conn.execute(
@@ -161,11 +194,10 @@ class ProjectionTables:
         that were new. A second copy inside the batch is not new either (DO NOTHING skips it)."""
         if not events:
             return set()
-        rows = self.conn.execute(
-            "INSERT INTO projection_applied (projection, event_id, sequence) "
-            "SELECT %s, e, s FROM unnest(%s::text[], %s::bigint[]) AS batch (e, s) "
-            "ON CONFLICT DO NOTHING RETURNING event_id",
-            (self.projection.full_name, [e for e, _ in events], [s for _, s in events])).fetchall()
+        rows = self.conn.execute(sql.SQL(
+            "INSERT INTO {} (event_id, sequence) SELECT * FROM unnest(%s::text[], %s::bigint[]) "
+            "ON CONFLICT DO NOTHING RETURNING event_id").format(self.applied),
+            ([e for e, _ in events], [s for _, s in events])).fetchall()
         return {str(row[0]) for row in rows}
 
     def store_offset(self, topic: str, partition: int, next_offset: int) -> None:

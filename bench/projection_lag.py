@@ -1,10 +1,11 @@
 """Projection lag at a paced write rate: from an event's commit to its application by a read model.
 
 Writers save small batches of callers through the application at a fixed rate; the relay
-and the projection host run in this process, as ``switchboard serve`` runs them. An
+(``switchboard relay``) and the projection workers (``switchboard projections run``) run in
+processes of their own, as a deployment runs them beside the API. An
 :class:`AppliedWatch` listens on the projections' NOTIFY channel (every applied batch
 commits with a NOTIFY) and, after each one from a watched projection, looks up which of
-the committed events it has applied, by event id in ``projection_applied`` (its primary
+the committed events it has applied, by event id in its applied table (the primary
 key), and stamps them with the time.
 """
 
@@ -15,12 +16,14 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
-from adapters.projection_store import channel, connect
+from adapters.projection_store import applied_table, channel, connect
 from bench.caller_events import EVENTS_PER_CALLER, save_callers
+from bench.relay import switchboard_process
 from contact_center.bootstrap import Container
 
 RATE = 1000  # events/s, paced
@@ -82,9 +85,8 @@ class AppliedWatch(threading.Thread):
         if not pending:
             return
         try:
-            rows = self.conn.execute(
-                "SELECT event_id FROM projection_applied WHERE projection = %s AND event_id = ANY(%s)",
-                (projection, list(pending))).fetchall()
+            rows = self.conn.execute(sql.SQL("SELECT event_id FROM {} WHERE event_id = ANY(%s)").format(
+                sql.Identifier(applied_table(projection))), (list(pending),)).fetchall()
         except psycopg.errors.UndefinedTable:
             return  # no projection worker has created its tables yet
         now = time.perf_counter()
@@ -127,12 +129,18 @@ def percentiles(seconds: list[float]) -> tuple[float, float, float]:
     return ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.99)], ordered[-1]
 
 
-def measure_lag(container: Container) -> LagResult:
-    """Start the relay and the projection host (left running) and measure at the paced rate."""
+def measure_lag(container: Container, workdir: Path) -> LagResult:
+    """Run ``switchboard relay`` and ``switchboard projections run`` beside the writers and
+    measure at the paced rate."""
     watch = AppliedWatch(container.endpoints.database_url, container.settings.db_schema, WATCHED)
     watch.start()
-    container.relay.start()
-    container.projections.start()
+    container.relay.stop()  # the relay process publishes
+    with switchboard_process(container, workdir / "relay.log", "relay"), \
+            switchboard_process(container, workdir / "projections.log", "projections", "run"):
+        return _paced(container, watch)
+
+
+def _paced(container: Container, watch: AppliedWatch) -> LagResult:
     try:
         # The first caller waits out topic creation and every worker's group join.
         watch.committed(save_callers(container.app, 0, 1), time.perf_counter())

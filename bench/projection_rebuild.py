@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from kafka import KafkaConsumer, TopicPartition
@@ -23,8 +24,8 @@ from adapters.projected_events import EventDecoder
 from adapters.projection_rebuild import SideBySideRebuild
 from bench.caller_events import EVENTS_PER_CALLER, save_callers
 from bench.relay import Positions, relay_process, wait_until
-from contact_center.bootstrap import Container, data_key_store
-from contact_center.event_log_wiring import read_models
+from contact_center.bootstrap import Container
+from contact_center.event_log_wiring import data_key_store, open_read_model, read_models
 
 CALLERS_PER_SAVE = 50  # 500 events per transaction
 FIRST_CALLER = 10**7  # numbers apart from the paced phase's callers
@@ -109,7 +110,9 @@ def rebuild(container: Container, name: str, total: int, *, from_store: bool = F
     side = SideBySideRebuild(
         projection, database_url=endpoints.database_url, schema=settings.db_schema,
         bootstrap_servers=endpoints.kafka_bootstrap_servers, topic=f"{settings.topic_prefix}.events",
-        decoder=EventDecoder(keys), partitions=settings.event_partitions)
+        decoder=EventDecoder(keys), partitions=settings.event_partitions,
+        copy_processes=settings.projection_rebuild_processes,
+        open_in_worker=partial(open_read_model, settings, endpoints, name))
     count = _Count()
     try:
         began = time.perf_counter()

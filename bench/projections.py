@@ -5,9 +5,9 @@
 PostgreSQL and Kafka are embedded in a temporary directory unless ``DATABASE_URL`` /
 ``KAFKA_BOOTSTRAP_SERVERS`` are set. One run measures, in order:
 
-1. lag (:mod:`bench.projection_lag`): events written at a paced 1,000/s for 20 s, the relay
-   and the projection host running in this process; per event, commit → applied by the
-   identity lookup and by the caller history;
+1. lag (:mod:`bench.projection_lag`): events written at a paced 1,000/s for 20 s, with
+   ``switchboard relay`` and ``switchboard projections run`` in processes of their own; per
+   event, commit → applied by the identity lookup and by the caller history;
 2. rebuild (:mod:`bench.projection_rebuild`): ``--events`` more written and published, then
    ``switchboard projections rebuild`` per read model (beside the live tables, then the
    switch), next to a plain consumer of the same topic, and one rebuild from the event store;
@@ -88,8 +88,7 @@ def run(endpoints: Endpoints, workdir: Path, events: int, customers: int) -> Res
     topic, servers = f"{schema}.events", endpoints.kafka_bootstrap_servers
     try:
         progress(f"lag: {RATE:,} events/s for {SECONDS:.0f} s")
-        lag = measure_lag(container)
-        container.projections.stop()  # the backlog is for the fresh workers alone
+        lag = measure_lag(container, workdir)
         progress(f"rebuild: writing {events:,} events; seeding {customers:,} customers alongside")
         with ThreadPoolExecutor(1) as pool:
             seeding = pool.submit(seed, container, customers)
@@ -182,12 +181,15 @@ def report(results: Results, args: argparse.Namespace, elapsed: float, load: flo
         f"{os.getloadavg()[0]:.1f} at the end; {where}, everything on this machine; "
         f"{settings.event_partitions} partitions, personal fields encrypted. "
         f"Sizes: **lag** {SECONDS:.0f} s paced at {RATE:,} events/s ({WRITERS} writers, "
-        f"{CALLERS_PER_SAVE * 10} events per save; relay and all six projection workers in the "
-        f"writers' process); **rebuild** {args.events:,} events pre-written{scaled(args.events)} "
+        f"{CALLERS_PER_SAVE * 10} events per save; `switchboard relay` and `switchboard "
+        f"projections run` (all six workers) each in a process of its own); "
+        f"**rebuild** {args.events:,} events pre-written{scaled(args.events)} "
         f"({results.write_rate:,.0f} events/s written and published, the lookup seeding running "
         f"alongside), the topic then holding "
         f"{results.raw.total:,} records, each rebuild the real side-by-side one (no group, every "
-        f"partition from offset 0, new tables in a schema of their own, then the switch); "
+        f"partition from offset 0, copied by {Settings().projection_rebuild_processes} worker "
+        f"processes sharing the partitions into new tables in a schema of their own, then the "
+        f"switch); "
         f"**lookup** {args.customers:,} customers' digest rows "
         f"COPYed into `identity_lookup_v1` (seeding bypasses the pipeline to keep the run short, "
         f"{results.lookups.seed_seconds:.0f} s, then ANALYZE; the timed path is the real "

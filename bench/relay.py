@@ -111,13 +111,23 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
 
 @contextmanager
 def relay_process(container: Container, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with switchboard_process(container, log, "relay") as proc:
+        yield proc
+
+
+@contextmanager
+def switchboard_process(container: Container, log: Path, *command: str) -> Iterator[subprocess.Popen[bytes]]:
+    """``switchboard <command>`` in a process of its own on the container's services, schema,
+    topic and master key; terminated on leaving."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SWITCHBOARD_")}
     env.update(DATABASE_URL=container.endpoints.database_url,
                KAFKA_BOOTSTRAP_SERVERS=container.endpoints.kafka_bootstrap_servers,
                SWITCHBOARD_DB_SCHEMA=container.settings.db_schema,
                SWITCHBOARD_TOPIC_PREFIX=container.settings.topic_prefix)
+    if container.settings.master_key is not None:
+        env["SWITCHBOARD_MASTER_KEY"] = container.settings.master_key.get_secret_value()
     with log.open("ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "contact_center.cli", "relay"], env=env,
+        proc = subprocess.Popen([sys.executable, "-m", "contact_center.cli", *command], env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
         yield proc

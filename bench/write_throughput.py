@@ -34,9 +34,10 @@ from adapters.personal_data_mapper import PersonalDataMapper
 from adapters.services.stack import Endpoints, LocalStack
 from bench.services import append_to_benchmarks
 from contact_center.application import SwitchboardApplication
-from contact_center.bootstrap import data_key_store, event_store
+from contact_center.bootstrap import event_store
 from contact_center.commands import CommandContext, CommandRunner
 from contact_center.customers import CustomerService
+from contact_center.event_log_wiring import data_key_store
 from contact_center.interactions import InteractionService, LoggedContact
 from contact_center.master_key import generate_master_key
 from contact_center.settings import Settings

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from eventsourcing.persistence import InterfaceError, OperationalError
-from psycopg_pool import ConnectionPool
 
 from adapters.chain_verifier import ChainVerifier
 from adapters.clock import Clock, SystemClock
@@ -32,12 +31,11 @@ from contact_center.cti import CtiService
 from contact_center.cti_agents import CtiAgents
 from contact_center.customers import CustomerService
 from contact_center.data_protection import DataProtectionService
-from contact_center.event_log_wiring import event_relay, identity_digest, projection_host
+from contact_center.event_log_wiring import data_key_store, event_relay, identity_digest, projection_host
 from contact_center.gamification import leaderboard_service
 from contact_center.interactions import InteractionService
 from contact_center.leaderboards import LeaderboardService
 from contact_center.lookup import LookupService
-from contact_center.master_key import load_keyring
 from contact_center.projection_host import ProjectionHost
 from contact_center.push_routing import PushRouter
 from contact_center.read_your_writes import ReadConsistency
@@ -116,12 +114,6 @@ class Container:
         self.users.store.close()
         self.app.close()
         self.data_keys.pool.close()
-
-
-def data_key_store(settings: Settings, endpoints: Endpoints) -> DataKeyStore:
-    keyring = load_keyring(settings)  # first: a missing key fails before anything connects
-    pool: ConnectionPool = ConnectionPool(endpoints.database_url, min_size=1, max_size=4, open=True)
-    return DataKeyStore(pool, settings.db_schema, keyring, settings.data_key_cache_seconds)
 
 
 def event_store(settings: Settings, endpoints: Endpoints, keys: DataKeyStore) -> SwitchboardApplication:

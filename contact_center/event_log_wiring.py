@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
+from functools import partial
 
 from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg_pool import ConnectionPool
 
 from adapters.clock import Clock, SystemClock
 from adapters.cloudevents_envelope import CloudEventsEnvelope
@@ -19,6 +22,7 @@ from adapters.services.stack import Endpoints
 from adapters.stored_event_records import StoredEventRecords
 from contact_center.application import SwitchboardApplication
 from contact_center.gamification import gamification_projection
+from contact_center.master_key import load_keyring
 from contact_center.projection_host import ProjectionHost
 from contact_center.relay import EventRelay
 from contact_center.settings import Settings
@@ -29,6 +33,12 @@ from projections.caller_history import CallerHistoryProjection
 from projections.cases_sla import CasesSlaProjection
 from projections.identity_lookup import IdentityDigest, IdentityLookupProjection
 from projections.screen_pop_card import ScreenPopCardProjection
+
+
+def data_key_store(settings: Settings, endpoints: Endpoints) -> DataKeyStore:
+    keyring = load_keyring(settings)  # first: a missing key fails before anything connects
+    pool: ConnectionPool = ConnectionPool(endpoints.database_url, min_size=1, max_size=4, open=True)
+    return DataKeyStore(pool, settings.db_schema, keyring, settings.data_key_cache_seconds)
 
 
 def identity_digest(settings: Settings, keys: DataKeyStore) -> IdentityDigest:
@@ -43,6 +53,15 @@ def read_models(settings: Settings, keys: DataKeyStore, clock: Clock | None = No
             ScreenPopCardProjection(), CasesSlaProjection(),
             AgentDirectoryProjection(identity_digest(settings, keys)), CallQueuesProjection(),
             gamification_projection(settings, clock or SystemClock())]
+
+
+def open_read_model(settings: Settings, endpoints: Endpoints,
+                    name: str) -> tuple[Projection, EventDecoder, Callable[[], None]]:
+    """One read model with a decoder of its own (a rebuild's copy worker process builds its
+    own this way), and what closes them."""
+    keys = data_key_store(settings, endpoints)
+    projection = next(p for p in read_models(settings, keys) if p.full_name == name)
+    return projection, EventDecoder(keys), keys.pool.close
 
 
 def projection_host(settings: Settings, endpoints: Endpoints, keys: DataKeyStore,
@@ -62,7 +81,8 @@ def projection_host(settings: Settings, endpoints: Endpoints, keys: DataKeyStore
         return SideBySideRebuild(
             projection, database_url=endpoints.database_url, schema=settings.db_schema,
             bootstrap_servers=endpoints.kafka_bootstrap_servers, topic=topic, decoder=decoder,
-            partitions=settings.event_partitions)
+            partitions=settings.event_partitions, copy_processes=settings.projection_rebuild_processes,
+            open_in_worker=partial(open_read_model, settings, endpoints, projection.full_name))
 
     def stored_events() -> StoredEventRecords:
         # The relay's envelope: a rebuild from the store sees the records Kafka would hold.

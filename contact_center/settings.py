@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # (measurements in docs/projections.md).
     projection_fetch_min_bytes: int = 32 * 1024
     projection_fetch_wait_ms: int = 50
+    # `projections rebuild` from Kafka: worker processes that copy a share of the partitions
+    # each (1: the rebuilding process copies alone). See docs/projections.md.
+    projection_rebuild_processes: int = Field(default=2, ge=1, le=64)
     # How long a read with ?min_position= waits for the projection before answering 503.
     read_wait_seconds: float = 5.0
     # Key of the identity lookup's keyed hashes; derived from the master key when unset.

@@ -11,6 +11,7 @@ from psycopg import sql
 
 from adapters.projected_events import EventDecoder
 from adapters.projection_runner import ProjectionRunner
+from adapters.projection_store import applied_table
 from projections.base import Projection
 from tests.schemas import scratch_schema
 
@@ -33,9 +34,13 @@ def dump(database_url: str, schema: str, projection: Projection) -> Rows:
 
 
 def applied_ids(database_url: str, schema: str, projection: Projection) -> int:
+    """How many event ids the projection has applied (0 before its worker made its tables)."""
+    table = sql.Identifier(schema, applied_table(projection.full_name))
     with psycopg.connect(database_url) as conn:
-        row = conn.execute(sql.SQL("SELECT count(*) FROM {} WHERE projection = %s").format(
-            sql.Identifier(schema, "projection_applied")), (projection.full_name,)).fetchone()
+        found = conn.execute("SELECT to_regclass(%s)", (table.as_string(conn),)).fetchone()
+        if found is None or found[0] is None:
+            return 0
+        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(table)).fetchone()
     return int(row[0]) if row else 0
 
 

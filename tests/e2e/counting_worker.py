@@ -16,8 +16,7 @@ from collections.abc import Mapping
 from adapters.projected_events import EventDecoder
 from adapters.projection_runner import ProjectionRunner
 from adapters.services.stack import Endpoints
-from contact_center.bootstrap import data_key_store
-from contact_center.event_log_wiring import identity_digest
+from contact_center.event_log_wiring import data_key_store, identity_digest
 from contact_center.projection_host import ProjectionHost
 from contact_center.settings import Settings
 from projections.base import Handler, ProjectedEvent, Projection, Tx

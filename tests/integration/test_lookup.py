@@ -8,6 +8,7 @@ import psycopg
 from fastapi.testclient import TestClient
 from psycopg import sql
 
+from adapters.projection_store import applied_table
 from contact_center.bootstrap import Container
 from contact_center.roles import Role
 from tests.conftest import bearer_for
@@ -101,9 +102,9 @@ def test_rebuild_while_running_replays_from_the_first_event(
                    for n in range(5))
 
     wait_for(all_found, timeout=30, what="the rebuilt lookup to answer as before")
-    query = sql.SQL("SELECT count(*) FROM {}.projection_applied WHERE projection = %s").format(
-        sql.Identifier(container.settings.db_schema))
+    query = sql.SQL("SELECT count(*) FROM {}").format(
+        sql.Identifier(container.settings.db_schema, applied_table("identity_lookup_v1")))
     with psycopg.connect(container.endpoints.database_url) as conn:
-        row = conn.execute(query, ("identity_lookup_v1",)).fetchone()
+        row = conn.execute(query).fetchone()
     assert row is not None
     assert row[0] == at  # every event applied once since the rebuild, none twice

@@ -5,19 +5,22 @@ when the topic no longer holds the events."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from uuid import UUID
 
 import psycopg
+import pytest
 from prometheus_client import REGISTRY
 from psycopg import sql
 
 from adapters.projected_events import EventDecoder
-from adapters.projection_rebuild import RebuildResult
+from adapters.projection_copy_workers import CopyWorkerFailed
+from adapters.projection_rebuild import RebuildResult, SideBySideRebuild
+from adapters.projection_shadow import shadow_schema
 from adapters.services.stack import Endpoints
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.errors import ApplicationError
-from contact_center.projection_host import ProjectionHost
+from contact_center.projection_host import ProjectionHost, SilentProgress
 from contact_center.settings import Settings
 from projections.base import Projection
 from tests.bulk_events import save_batch
@@ -91,6 +94,19 @@ class Reader(threading.Thread):
                 self.went_back |= int(count) < self.last_count
                 self.last_count = int(count)
                 self.oids.add(int(oid))
+
+
+@pytest.fixture(params=[1, 2], ids=["copied-in-process", "copied-by-2-worker-processes"])
+def container(request: pytest.FixtureRequest, settings_for_test: Settings,
+              services: Endpoints) -> Iterator[Container]:
+    """This file's container: the rebuild's copy made in the rebuilding process, or by
+    worker processes sharing the partitions (``projection_rebuild_processes``)."""
+    built = bootstrap(settings_for_test.model_copy(
+        update={"projection_rebuild_processes": request.param}), services)
+    try:
+        yield built
+    finally:
+        built.close()
 
 
 def test_rebuild_while_writing_and_reading_switches_atomically(
@@ -190,3 +206,37 @@ def test_rebuild_from_the_event_store_when_the_topic_has_lost_the_events(
     finally:
         worker.stop()
         container.close()
+
+
+def no_data_keys_here() -> tuple[Projection, EventDecoder, Callable[[], None]]:
+    """A copy worker's opener that fails in the worker process (a top-level function: the
+    spawned process imports it)."""
+    raise RuntimeError("no data keys here")
+
+
+def test_a_failing_copy_worker_abandons_the_copy_and_leaves_the_live_tables(
+        settings_for_test: Settings, services: Endpoints) -> None:
+    built = bootstrap(settings_for_test, services)
+    projection = built.projections.get("caller_history")
+    worker = ProjectionHost([projection], built.projections.open_runner, retry_seconds=0.5)
+    try:
+        built.relay.start()
+        worker.start()
+        save_batch(built.app, customers=20, follow_ups=[], label="live")
+        wait_for(all_applied(built, projection), timeout=90, what="the live worker")
+        before = live(built, projection)
+        rebuild = SideBySideRebuild(
+            projection, database_url=services.database_url, schema=settings_for_test.db_schema,
+            bootstrap_servers=services.kafka_bootstrap_servers,
+            topic=f"{settings_for_test.topic_prefix}.events", decoder=EventDecoder(built.data_keys),
+            copy_processes=2, open_in_worker=no_data_keys_here)
+        with pytest.raises(CopyWorkerFailed, match="no data keys here"):
+            rebuild.from_kafka(SilentProgress())
+        assert live(built, projection) == before
+        with psycopg.connect(services.database_url) as conn:
+            left = conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname = %s",
+                                (shadow_schema(settings_for_test.db_schema, projection),)).fetchone()
+        assert left == (0,)  # the copy's schema is gone
+    finally:
+        worker.stop()
+        built.close()

@@ -54,8 +54,10 @@ def test_status_and_metrics_show_lag_in_records_and_seconds_and_applied_per_seco
     try:
         wait_for(lambda: applied_ids(db, settings_for_test.db_schema, projection) == 1000, timeout=60,
                  what="the worker to catch up")
-        # The rate covers the last 10 s, so it is read as soon as the batches are in.
-        assert (gauge("switchboard_projection_applied_per_second") or 0) > 0
+        # The rate covers the last 10 s, so it is read as soon as the batches are in (the
+        # worker sets it just after its last batch commits).
+        wait_for(lambda: (gauge("switchboard_projection_applied_per_second") or 0) > 0, timeout=5,
+                 what="the applied/s gauge to count the batches")
         wait_for(lambda: gauge("switchboard_projection_lag_events") == 0, timeout=30,
                  what="the worker to measure its lag")
         assert gauge("switchboard_projection_lag_seconds") == 0
