@@ -82,9 +82,7 @@ class _Copier:
                  pipe: Connection) -> None:
         self.share = share
         self.pipe = pipe
-        self.conn = connect(share.database_url, share.copy_schema)
-        self.conn.execute("SET synchronous_commit = off")  # as the copy's own connection does
-        self.conn.commit()
+        self.conn = connect(share.database_url, share.copy_schema, synchronous_commit=False)
         self.tables = ProjectionTables(self.conn, share.copy_schema, projection)
         self.applier = BatchApplier(self.conn, self.tables, projection, decoder)
         self.events = 0

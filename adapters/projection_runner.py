@@ -53,7 +53,9 @@ class ProjectionRunner:
         self.projection = projection
         self.topic = topic
         self.decoder = decoder
-        self.conn = connect(database_url, schema)
+        # The tables are derived from the log: a commit need not wait for the disk. A crash
+        # loses whole batches together with their stored offsets, which are applied again.
+        self.conn = connect(database_url, schema, synchronous_commit=False)
         self.tables = ProjectionTables(self.conn, schema, projection)
         self.tables.create()
         self.applier = BatchApplier(self.conn, self.tables, projection, decoder)

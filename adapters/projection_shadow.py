@@ -65,12 +65,10 @@ class ShadowTables:
             raise RebuildInProgress(f"{projection.full_name} is being rebuilt already")
         self.discard()
         self.guard.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(self.name)))
-        self.conn = connect(database_url, self.name)
         # The copy's commits need not wait for the disk: a crash loses the copy anyway (the
         # next rebuild drops it), and the switch commits synchronously on the live connection,
         # which flushes the log up to and past every commit of the copy before it.
-        self.conn.execute("SET synchronous_commit = off")
-        self.conn.commit()
+        self.conn = connect(database_url, self.name, synchronous_commit=False)
         self.tables = ProjectionTables(self.conn, self.name, projection)
         self.tables.create()
 

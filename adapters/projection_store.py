@@ -87,9 +87,16 @@ class PgTx:
         return [cursor.fetchall() for cursor in cursors]
 
 
-def connect(database_url: str, schema: str, *, autocommit: bool = False) -> psycopg.Connection[Any]:
+def connect(database_url: str, schema: str, *, autocommit: bool = False,
+            synchronous_commit: bool = True) -> psycopg.Connection[Any]:
+    """A connection whose unqualified names resolve in ``schema``. ``synchronous_commit=False``
+    for what can be built again from the event log: a commit then returns before its WAL is
+    on disk, and a crash loses at most the last fraction of a second of it, whole
+    transactions at a time (tables, offsets and applied ids together)."""
     conn = psycopg.connect(database_url, autocommit=autocommit)
     conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+    if not synchronous_commit:
+        conn.execute("SET synchronous_commit = off")
     if not autocommit:
         conn.commit()
     return conn
