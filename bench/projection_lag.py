@@ -28,6 +28,7 @@ from contact_center.bootstrap import Container
 
 RATE = 1000  # events/s, paced
 SECONDS = 20.0
+WARM_UP = 5.0  # seconds at RATE before the measured ones
 WRITERS = 4  # paced writer threads, each at RATE / WRITERS
 CALLERS_PER_SAVE = 2  # 20 events per transaction
 WATCHED = ("identity_lookup_v1", "caller_history_v1")
@@ -142,26 +143,36 @@ def measure_lag(container: Container, workdir: Path) -> LagResult:
 
 def _paced(container: Container, watch: AppliedWatch) -> LagResult:
     try:
-        # The first caller waits out topic creation and every worker's group join.
+        # The first caller waits out topic creation and every worker's group join; then a few
+        # seconds at the full rate, not counted, warm the broker's JIT and the caches.
         watch.committed(save_callers(container.app, 0, 1), time.perf_counter())
         if not wait_settled(watch, 120):
             raise TimeoutError("the warm-up caller was not applied within 120 s")
+        write_paced(container, watch, WARM_UP, first=10**8)
+        wait_settled(watch, DRAIN_WAIT)
         for lags in watch.lags.values():
             lags.clear()
-        written: list[int] = []
         began = time.perf_counter()
-        writers = [threading.Thread(target=paced_writer, args=(
-            container, watch, 1 + w * 10**6, RATE / WRITERS, began + SECONDS, written))
-            for w in range(WRITERS)]
-        for writer in writers:
-            writer.start()
-        for writer in writers:
-            writer.join()
-        rate = sum(written) / (time.perf_counter() - began)
+        written = write_paced(container, watch, SECONDS, first=1)
+        rate = written / (time.perf_counter() - began)
         wait_settled(watch, DRAIN_WAIT)
     finally:
         watch.stopping.set()
         watch.join()
     unapplied = watch.censor()
     return LagResult({p: percentiles(lags) for p, lags in watch.lags.items()}, unapplied, rate,
-                     sum(written))
+                     written)
+
+
+def write_paced(container: Container, watch: AppliedWatch, seconds: float, first: int) -> int:
+    """``WRITERS`` threads at ``RATE`` in all for ``seconds``; returns the events written."""
+    written: list[int] = []
+    until = time.perf_counter() + seconds
+    writers = [threading.Thread(target=paced_writer, args=(
+        container, watch, first + w * 10**6, RATE / WRITERS, until, written))
+        for w in range(WRITERS)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    return sum(written)

@@ -5,7 +5,8 @@
 PostgreSQL and Kafka are embedded in a temporary directory unless ``DATABASE_URL`` /
 ``KAFKA_BOOTSTRAP_SERVERS`` are set. One run measures, in order:
 
-1. lag (:mod:`bench.projection_lag`): events written at a paced 1,000/s for 20 s, with
+1. lag (:mod:`bench.projection_lag`): events written at a paced 1,000/s for 20 s (after 5 s of
+   warm-up at that rate), with
    ``switchboard relay`` and ``switchboard projections run`` in processes of their own; per
    event, commit → applied by the identity lookup and by the caller history;
 2. rebuild (:mod:`bench.projection_rebuild`): ``--events`` more written and published, then
@@ -44,6 +45,7 @@ from bench.projection_lag import (
     DRAIN_WAIT,
     RATE,
     SECONDS,
+    WARM_UP,
     WRITERS,
     LagResult,
     measure_lag,
@@ -180,7 +182,8 @@ def report(results: Results, args: argparse.Namespace, elapsed: float, load: flo
         f"{platform.system()} {platform.machine()}, load average {load:.1f} at the start and "
         f"{os.getloadavg()[0]:.1f} at the end; {where}, everything on this machine; "
         f"{settings.event_partitions} partitions, personal fields encrypted. "
-        f"Sizes: **lag** {SECONDS:.0f} s paced at {RATE:,} events/s ({WRITERS} writers, "
+        f"Sizes: **lag** {SECONDS:.0f} s paced at {RATE:,} events/s after {WARM_UP:.0f} s of "
+        f"warm-up at that rate ({WRITERS} writers, "
         f"{CALLERS_PER_SAVE * 10} events per save; `switchboard relay` and `switchboard "
         f"projections run` (all six workers) each in a process of its own); "
         f"**rebuild** {args.events:,} events pre-written{scaled(args.events)} "

@@ -10,6 +10,7 @@ row ends up the same whatever the order.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from projections.base import Handler, ProjectedEvent, Tx
@@ -22,26 +23,30 @@ def write(tx: Tx, event: ProjectedEvent, plain: Columns | None = None,
           **guarded: Columns) -> None:
     """Upsert the interaction's row: ``plain`` columns as given, each ``guarded`` group
     (``status``, ``agent``, ``link``, ``wrap_up``) only when ``event`` is newer than it."""
-    names: list[str] = []
-    values: list[Any] = []
-    updates: list[str] = []
-    for name, value in (plain or {}).items():
-        names.append(name)
-        values.append(value)
-        updates.append(f"{name} = EXCLUDED.{name}")
-    for group, columns in guarded.items():
+    plain = plain or {}
+    values: list[Any] = [event.aggregate_id, *plain.values()]
+    for columns in guarded.values():
+        values += [*columns.values(), event.version]
+    shape = (tuple(plain), tuple((group, tuple(columns)) for group, columns in guarded.items()))
+    tx.write(_upsert(shape), values)
+
+
+@lru_cache(maxsize=64)
+def _upsert(shape: tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]) -> str:
+    """The statement of one column shape (a handful per event type, built once each)."""
+    plain, guarded = shape
+    names = list(plain)
+    updates = [f"{name} = EXCLUDED.{name}" for name in plain]
+    for group, columns in guarded:
         newer = f"t.{group}_version < EXCLUDED.{group}_version"
-        for name, value in columns.items():
+        for name in columns:
             names.append(name)
-            values.append(value)
             updates.append(f"{name} = CASE WHEN {newer} THEN EXCLUDED.{name} ELSE t.{name} END")
         names.append(f"{group}_version")
-        values.append(event.version)
         updates.append(f"{group}_version = GREATEST(t.{group}_version, EXCLUDED.{group}_version)")
     placeholders = ", ".join(["%s"] * (len(names) + 1))
-    tx.write(f"INSERT INTO {INTERACTIONS} AS t (interaction_id, {', '.join(names)}) "
-               f"VALUES ({placeholders}) ON CONFLICT (interaction_id) DO UPDATE SET {', '.join(updates)}",
-               [event.aggregate_id, *values])
+    return (f"INSERT INTO {INTERACTIONS} AS t (interaction_id, {', '.join(names)}) "
+            f"VALUES ({placeholders}) ON CONFLICT (interaction_id) DO UPDATE SET {', '.join(updates)}")
 
 
 def status(event: ProjectedEvent, value: str) -> Columns:
