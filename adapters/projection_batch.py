@@ -60,12 +60,13 @@ class BatchApplier:
             if verify is not None:
                 verify()
             applied = 0
-            for event in events:
-                if event.id in fresh:
-                    fresh.discard(event.id)  # a second copy later in this batch is a re-delivery
-                    if isinstance(event, ProjectedEvent):
-                        self.projection.apply(self.tx, event)
-                    applied += 1
+            with self.projection.applying(self.tx) as tx:
+                for event in events:
+                    if event.id in fresh:
+                        fresh.discard(event.id)  # a second copy later in this batch is a re-delivery
+                        if isinstance(event, ProjectedEvent):
+                            self.projection.apply(tx, event)
+                        applied += 1
             if bookkeeping is not None:
                 bookkeeping()
         return Applied(applied, len(events) - applied)

@@ -9,7 +9,8 @@ applies each event id once per projection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
@@ -87,6 +88,13 @@ class Projection:
         if type(self).apply is not Projection.apply:
             return True
         return kind in self._handler_lookup()
+
+    @contextmanager
+    def applying(self, tx: Tx) -> Iterator[Tx]:
+        """The transaction one batch's handlers write through, then the batch's bookkeeping.
+        A projection may hold and merge the batch's statements until the block ends (and
+        must send them then); by default they go out as they come."""
+        yield tx
 
     def apply(self, tx: Tx, event: ProjectedEvent) -> None:
         handler = self._handler_lookup().get(event.kind)

@@ -10,7 +10,8 @@ to what a replay of the shredded events reads (see :mod:`projections.caller_hist
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 from uuid import UUID
@@ -42,6 +43,7 @@ from projections.caller_history_schema import (
     NOTES,
     TABLE_NAMES,
 )
+from projections.caller_history_upserts import InteractionUpserts
 
 MAX_LIMIT = 200
 MAX_MERGE_DEPTH = 10
@@ -55,6 +57,13 @@ class CallerHistoryProjection(Projection):
 
     def handlers(self) -> Mapping[str, Handler]:
         return {**INTERACTION_HANDLERS, **RECORD_HANDLERS}
+
+    @contextmanager
+    def applying(self, tx: Tx) -> Iterator[Tx]:
+        """One upsert per interaction row and batch (:mod:`projections.caller_history_upserts`)."""
+        upserts = InteractionUpserts(tx)
+        yield upserts
+        upserts.flush()  # not after an error: the batch is rolled back anyway
 
 
 _INTERACTION = (

@@ -10,43 +10,22 @@ row ends up the same whatever the order.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
-from typing import Any
 
 from projections.base import Handler, ProjectedEvent, Tx
-from projections.caller_history_schema import INTERACTIONS, NOTES
-
-Columns = Mapping[str, Any]
+from projections.caller_history_schema import NOTES
+from projections.caller_history_upserts import Columns, InteractionUpserts, send_upsert
 
 
 def write(tx: Tx, event: ProjectedEvent, plain: Columns | None = None,
           **guarded: Columns) -> None:
     """Upsert the interaction's row: ``plain`` columns as given, each ``guarded`` group
-    (``status``, ``agent``, ``link``, ``wrap_up``) only when ``event`` is newer than it."""
-    plain = plain or {}
-    values: list[Any] = [event.aggregate_id, *plain.values()]
-    for columns in guarded.values():
-        values += [*columns.values(), event.version]
-    shape = (tuple(plain), tuple((group, tuple(columns)) for group, columns in guarded.items()))
-    tx.write(_upsert(shape), values)
-
-
-@lru_cache(maxsize=64)
-def _upsert(shape: tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]) -> str:
-    """The statement of one column shape (a handful per event type, built once each)."""
-    plain, guarded = shape
-    names = list(plain)
-    updates = [f"{name} = EXCLUDED.{name}" for name in plain]
-    for group, columns in guarded:
-        newer = f"t.{group}_version < EXCLUDED.{group}_version"
-        for name in columns:
-            names.append(name)
-            updates.append(f"{name} = CASE WHEN {newer} THEN EXCLUDED.{name} ELSE t.{name} END")
-        names.append(f"{group}_version")
-        updates.append(f"{group}_version = GREATEST(t.{group}_version, EXCLUDED.{group}_version)")
-    placeholders = ", ".join(["%s"] * (len(names) + 1))
-    return (f"INSERT INTO {INTERACTIONS} AS t (interaction_id, {', '.join(names)}) "
-            f"VALUES ({placeholders}) ON CONFLICT (interaction_id) DO UPDATE SET {', '.join(updates)}")
+    (``status``, ``agent``, ``link``, ``wrap_up``) only when ``event`` is newer than it.
+    Inside a batch the upserts of one row are merged (:mod:`projections.caller_history_upserts`)."""
+    if isinstance(tx, InteractionUpserts):
+        tx.upsert(event.aggregate_id, event.version, plain or {}, guarded)
+    else:
+        send_upsert(tx, event.aggregate_id, plain or {},
+                    {group: (event.version, columns) for group, columns in guarded.items()})
 
 
 def status(event: ProjectedEvent, value: str) -> Columns:
