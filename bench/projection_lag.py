@@ -28,7 +28,7 @@ from contact_center.bootstrap import Container
 
 RATE = 1000  # events/s, paced
 SECONDS = 20.0
-WARM_UP = 5.0  # seconds at RATE before the measured ones
+WARM_UP = 10.0  # seconds at RATE before the measured ones (a fresh broker's JIT, caches)
 WRITERS = 4  # paced writer threads, each at RATE / WRITERS
 CALLERS_PER_SAVE = 2  # 20 events per transaction
 WATCHED = ("identity_lookup_v1", "caller_history_v1")

@@ -5,7 +5,7 @@
 PostgreSQL and Kafka are embedded in a temporary directory unless ``DATABASE_URL`` /
 ``KAFKA_BOOTSTRAP_SERVERS`` are set. One run measures, in order:
 
-1. lag (:mod:`bench.projection_lag`): events written at a paced 1,000/s for 20 s (after 5 s of
+1. lag (:mod:`bench.projection_lag`): events written at a paced 1,000/s for 20 s (after 10 s of
    warm-up at that rate), with
    ``switchboard relay`` and ``switchboard projections run`` in processes of their own; per
    event, commit → applied by the identity lookup and by the caller history;

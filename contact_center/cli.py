@@ -21,6 +21,7 @@ from contact_center import (
 )
 from contact_center.bootstrap import bootstrap, local_stack
 from contact_center.gamification_commands import gamification
+from contact_center.heap import settle_heap
 from contact_center.master_key import ensure_key_file, generate_master_key, key_file
 from contact_center.settings import Settings
 from contact_center.simulation.demo_traffic import demo_options, start_demo_traffic
@@ -147,8 +148,10 @@ def serve(host: str | None = None, port: int | None = None) -> None:
     except ServiceError as error:
         _fail(error)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    application = create_app(container)
+    settle_heap()
     try:
-        uvicorn.run(create_app(container), host=host or settings.http_host,
+        uvicorn.run(application, host=host or settings.http_host,
                     port=port or settings.http_port, log_level="info")
     finally:
         container.close()

@@ -14,6 +14,7 @@ from rich.table import Table
 from adapters.projection_shadow import RebuildInProgress
 from adapters.projection_status import projection_status
 from contact_center.cli_support import console, fail, open_container
+from contact_center.heap import settle_heap
 from contact_center.rebuild_progress import BarProgress
 
 projections = typer.Typer(help="Read models built from the Kafka event log.", no_args_is_help=True)
@@ -33,6 +34,7 @@ def run() -> None:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     container.projections.start()
+    settle_heap()
     logging.getLogger("switchboard.projections").info(
         "projecting %s into schema %s", ", ".join(container.projections.names()),
         container.settings.db_schema)

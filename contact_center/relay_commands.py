@@ -16,6 +16,7 @@ from rich.console import Console
 from adapters.services.processes import ServiceError
 from contact_center.bootstrap import bootstrap_relay
 from contact_center.event_catalogue import event_catalogue
+from contact_center.heap import settle_heap
 from contact_center.settings import Settings
 
 EVENTS_MD = Path(__file__).resolve().parents[1] / "docs" / "events.md"
@@ -44,6 +45,7 @@ def relay() -> None:
     signal.signal(signal.SIGINT, request_stop)
     logging.getLogger(__name__).info("relaying %s.switchboard_events to %s (pid %d)",
                                      settings.db_schema, container.relay.topic, os.getpid())
+    settle_heap()
     try:
         container.relay.run(stop)
     finally:
