@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psycopg
+
 from adapters.projection_store import PgTx
 from adapters.schema_pool import schema_pool
 from projections.base import Tx
@@ -12,11 +14,13 @@ from projections.base import Tx
 
 class ReadStore:
     def __init__(self, database_url: str, schema: str, max_size: int = 8) -> None:
-        self.pool = schema_pool(database_url, schema, max_size, autocommit=True)
+        self.pool = schema_pool(database_url, schema, max_size, autocommit=True,
+                                isolation=psycopg.IsolationLevel.REPEATABLE_READ)
 
     @contextmanager
     def reading(self) -> Iterator[Tx]:
-        """Reads in one transaction: they all see the same committed state."""
+        """Reads in one REPEATABLE READ transaction: they all see the same committed state
+        (a projection batch committing between two of them shows in neither or in both)."""
         with self.pool.connection() as conn, conn.transaction():
             yield PgTx(conn)
 

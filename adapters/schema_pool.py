@@ -12,10 +12,13 @@ from psycopg_pool import ConnectionPool
 
 
 def schema_pool(database_url: str, schema: str, max_size: int, *, autocommit: bool = False,
-                synchronous_commit: bool = True) -> ConnectionPool:
+                synchronous_commit: bool = True,
+                isolation: psycopg.IsolationLevel | None = None) -> ConnectionPool:
     """``autocommit`` connections run a lone statement in one round trip (no BEGIN/COMMIT of
     their own; ``conn.transaction()`` still groups several). ``synchronous_commit=False`` for
-    transient data only: a commit then does not wait for the WAL flush."""
+    transient data only: a commit then does not wait for the WAL flush. ``isolation`` for the
+    transactions the connections begin (PostgreSQL's default, READ COMMITTED, gives each
+    statement a snapshot of its own)."""
     statement = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
 
     def configure(conn: psycopg.Connection[Any]) -> None:
@@ -24,6 +27,7 @@ def schema_pool(database_url: str, schema: str, max_size: int, *, autocommit: bo
             conn.execute("SET synchronous_commit TO off")
         conn.commit()
         conn.autocommit = autocommit
+        conn.isolation_level = isolation
 
     pool: ConnectionPool = ConnectionPool(database_url, min_size=1, max_size=max_size,
                                           configure=configure, open=True)
