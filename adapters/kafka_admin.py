@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 
-from kafka import KafkaAdminClient
+from kafka import KafkaAdminClient, KafkaConsumer
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
@@ -55,3 +56,15 @@ def ensure_topic(
     finally:
         admin.close()
     return True
+
+
+def known_partitions(consumer: KafkaConsumer, topic: str, timeout: float = 10.0) -> set[int]:
+    """The topic's partitions as ``consumer``'s metadata knows them, asked again until they
+    show or ``timeout`` passes: the first answer about a topic created a moment ago may not
+    list them yet. A group member that joined without them would be assigned nothing until
+    its next metadata refresh."""
+    deadline = time.monotonic() + timeout
+    while not (found := consumer.partitions_for_topic(topic)) and time.monotonic() < deadline:
+        consumer.topics()  # refreshes the metadata of every topic
+        time.sleep(0.1)
+    return set(found or ())

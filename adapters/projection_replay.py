@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from kafka import KafkaConsumer, TopicPartition
 
-from adapters.kafka_admin import ensure_topic
+from adapters.kafka_admin import ensure_topic, known_partitions
 from adapters.kafka_producer import EVENT_TOPIC_CONFIG
 from adapters.projected_events import UnhandledEvent
 from projections.base import ProjectedEvent
@@ -53,7 +52,7 @@ class TopicReplay:
         self.topic = topic
         self.bootstrap_servers = bootstrap_servers
         self.consumer = self._consumer()
-        self.assigned = [TopicPartition(topic, p) for p in sorted(self._partitions())
+        self.assigned = [TopicPartition(topic, p) for p in sorted(known_partitions(self.consumer, topic))
                          if only is None or p in only]
         self.consumer.assign(self.assigned)
         self.consumer.seek_to_beginning(*self.assigned)
@@ -78,14 +77,6 @@ class TopicReplay:
             else:
                 self.consumer.seek_to_beginning(tp)
         self.cut.clear()
-
-    def _partitions(self) -> set[int]:
-        """The topic's partitions; a topic created a moment ago may need a metadata refresh."""
-        deadline = time.monotonic() + 10
-        while not (found := self.consumer.partitions_for_topic(self.topic)) and time.monotonic() < deadline:
-            self.consumer.topics()  # refreshes the metadata of every topic
-            time.sleep(0.1)
-        return set(found)
 
     def ends(self) -> dict[int, int]:
         return {tp.partition: int(end) for tp, end in self.consumer.end_offsets(self.assigned).items()}

@@ -18,7 +18,7 @@ from typing import Any
 from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 
-from adapters.kafka_admin import ensure_topic
+from adapters.kafka_admin import ensure_topic, known_partitions
 from adapters.kafka_producer import EVENT_TOPIC_CONFIG
 from adapters.projected_events import EventDecoder
 from adapters.projection_batch import BatchApplier
@@ -81,7 +81,11 @@ class ProjectionRunner:
             session_timeout_ms=6000,
             heartbeat_interval_ms=1000,
             client_id=f"switchboard-{projection.full_name}",
+            metadata_max_age_ms=30_000,  # partitions added later are seen within 30 s
         )
+        # Join the group only once this consumer knows the topic's partitions: a member that
+        # joins without them is assigned none until its next metadata refresh.
+        known_partitions(self.consumer, topic)
         self.consumer.subscribe([topic], listener=_SeekToStored(self))
 
     def seek_to_stored(self, partitions: list[TopicPartition]) -> None:
