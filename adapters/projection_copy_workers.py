@@ -31,11 +31,10 @@ import psycopg
 
 from adapters.projected_events import EventDecoder
 from adapters.projection_batch import BatchApplier
-from adapters.projection_replay import Decoded, ReplayProgress, TopicReplay
+from adapters.projection_replay import CLOSE_ENOUGH, Decoded, ReplayProgress, TopicReplay
 from adapters.projection_store import ProjectionTables, connect
 from projections.base import Projection
 
-CLOSE_ENOUGH = 2000  # records behind the topic's end at which a worker reports ready
 APPLY_ATTEMPTS = 20
 Offsets = dict[int, int]
 # Called in the worker process: the projection, its decoder and what closes them.

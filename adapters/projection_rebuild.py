@@ -8,7 +8,8 @@ From Kafka: a consumer with no group, assigned every partition from offset 0, ap
 the copy until it is within a poll of the topic's end. Then, holding the workers off, it
 catches the copy up to exactly the live stored offsets (or keeps its own where they are
 ahead), and swaps. The workers resume from those offsets: nothing is applied twice, nothing
-skipped.
+skipped. With ``copy_processes`` > 1 the copy is made by worker processes, each a share of
+the partitions (:mod:`adapters.projection_copy_workers`); the switch is the same.
 
 From the event store (when Kafka no longer holds every event): the notification log is
 read in order and turned into the records the relay publishes. Holding the workers off, the
@@ -28,11 +29,10 @@ from typing import Protocol
 from adapters.projected_events import EventDecoder
 from adapters.projection_batch import BatchApplier
 from adapters.projection_copy_workers import CopyShare, CopyWorkers, OpenProjection, shares
-from adapters.projection_replay import Decoded, TopicReplay
+from adapters.projection_replay import CLOSE_ENOUGH, Decoded, TopicReplay
 from adapters.projection_shadow import LiveSwitch, ShadowTables
 from projections.base import Projection
 
-CLOSE_ENOUGH = 2000  # records behind the topic's end at which the workers are held off
 STORE_PAGE = 2000
 
 
@@ -90,8 +90,7 @@ class SideBySideRebuild:
                     ends = replay.ends()
                 with parts.switch.holding_off_workers():
                     live, ends = parts.switch.live_offsets(self.topic), replay.ends()
-                    target = {p: max(replay.done.get(p, 0), min(live.get(p, 0), end))
-                              for p, end in ends.items()}
+                    target = catch_up_target(replay.done, live, ends)
                     replay.drain(target, parts.applier.decode, parts.apply, progress)
                     parts.switch.swap(parts.shadow)
             finally:
@@ -117,8 +116,7 @@ class SideBySideRebuild:
                 with parts.switch.holding_off_workers():
                     live = parts.switch.live_offsets(self.topic)
                     ends = topic_ends(self.bootstrap_servers, self.topic, self.partitions)
-                    target = {p: max(done.get(p, 0), min(live.get(p, 0), end)) for p, end in ends.items()}
-                    done = workers.finish(target, progress)
+                    done = workers.finish(catch_up_target(done, live, ends), progress)
                     parts.switch.swap(parts.shadow)
             finally:
                 workers.close()
@@ -175,6 +173,12 @@ class _Parts:
             position = page[-1][0]
             progress.advance(len(page))
         return position
+
+
+def catch_up_target(done: dict[int, int], live: dict[int, int], ends: dict[int, int]) -> dict[int, int]:
+    """Where the copy stops at the switch, per partition: the live workers' stored offset
+    (within the topic), or the copy's own where it is ahead of them."""
+    return {p: max(done.get(p, 0), min(live.get(p, 0), end)) for p, end in ends.items()}
 
 
 def topic_ends(bootstrap_servers: str, topic: str, partitions: int) -> dict[int, int]:

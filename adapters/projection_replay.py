@@ -24,6 +24,7 @@ from projections.base import ProjectedEvent
 
 AHEAD = 2  # decoded batches waiting to be applied
 POLL_RECORDS = 2000  # records per batch (one transaction)
+CLOSE_ENOUGH = 2000  # records behind the topic's end at which a rebuild holds the workers off
 
 Decoded = Sequence[ProjectedEvent | UnhandledEvent]
 Decode = Callable[[list[bytes]], Decoded]
