@@ -23,7 +23,7 @@ from kafka import KafkaConsumer, TopicPartition
 from adapters.projected_events import EventDecoder
 from adapters.projection_rebuild import SideBySideRebuild
 from bench.caller_events import EVENTS_PER_CALLER, save_callers
-from bench.relay import Positions, relay_process, wait_until
+from bench.relay import Positions, switchboard_process, wait_until
 from contact_center.bootstrap import Container
 from contact_center.event_log_wiring import data_key_store, open_read_model, read_models
 
@@ -54,7 +54,7 @@ def prewrite(container: Container, events: int, relay_log: Path) -> tuple[int, f
     callers, began = -(-events // EVENTS_PER_CALLER), time.perf_counter()
     position = Positions(container, f"{container.settings.topic_prefix}.events")
     try:
-        with relay_process(container, relay_log):
+        with switchboard_process(container, relay_log, "relay"):
             for first in range(FIRST_CALLER, FIRST_CALLER + callers, CALLERS_PER_SAVE):
                 save_callers(container.app, first, min(CALLERS_PER_SAVE, FIRST_CALLER + callers - first))
             latest = container.app.recorder.max_notification_id() or 0

@@ -110,12 +110,6 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
 
 
 @contextmanager
-def relay_process(container: Container, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    with switchboard_process(container, log, "relay") as proc:
-        yield proc
-
-
-@contextmanager
 def switchboard_process(container: Container, log: Path, *command: str) -> Iterator[subprocess.Popen[bytes]]:
     """``switchboard <command>`` in a process of its own on the container's services, schema,
     topic and master key; terminated on leaving."""
@@ -175,7 +169,7 @@ def drain(container: Container, topic: str, log: Path) -> dict[str, float]:
         container.app.save(*(customer(f"Backlog {n}.{k}") for k in range(per_save)))
     position = Positions(container, topic)
     start, latest = position(), container.app.recorder.max_notification_id() or 0
-    with relay_process(container, log):
+    with switchboard_process(container, log, "relay"):
         launched = time.perf_counter()
         wait_until(lambda: position() > start, 60, "the relay's first batch")
         first_at, first = time.perf_counter(), position()
@@ -197,7 +191,7 @@ def run(endpoints: Endpoints, workdir: Path) -> dict[str, dict[str, float]]:
     container = bootstrap(settings, endpoints)
     topic = f"{schema}.events"
     try:
-        with relay_process(container, workdir / "relay.log"):
+        with switchboard_process(container, workdir / "relay.log", "relay"):
             container.app.save(customer("Warm-up"))  # the relay creates the topic and connects
             latest = container.app.recorder.max_notification_id() or 0
             position = Positions(container, topic)

@@ -52,6 +52,18 @@ def all_applied(container: Container, projection: Projection) -> Callable[[], bo
     return done
 
 
+def caught_up_worker(container: Container, projection: Projection,
+                     write: Callable[[], object]) -> ProjectionHost:
+    """Start the relay and a live worker of ``projection``, ``write``, and wait until the
+    worker has applied all of it; the caller stops the worker."""
+    worker = ProjectionHost([projection], container.projections.open_runner, retry_seconds=0.5)
+    container.relay.start()
+    worker.start()
+    write()
+    wait_for(all_applied(container, projection), timeout=90, what="the live worker to catch up")
+    return worker
+
+
 def from_scratch(container: Container, projection: Projection) -> dict[str, list[tuple[object, ...]]]:
     return built_from_scratch(container.endpoints.database_url,
                               container.endpoints.kafka_bootstrap_servers,
@@ -112,14 +124,15 @@ def container(request: pytest.FixtureRequest, settings_for_test: Settings,
 def test_rebuild_while_writing_and_reading_switches_atomically(
         container: Container) -> None:
     projection = container.projections.get("caller_history")
-    container.relay.start()
-    worker = ProjectionHost([projection], container.projections.open_runner, retry_seconds=0.5)
-    worker.start()
-    try:
-        first = save_batch(container.app, customers=100, follow_ups=[], label="before")
+    first: list[UUID] = []
+
+    def write() -> None:
+        first.extend(save_batch(container.app, customers=100, follow_ups=[], label="before"))
         for n in range(5):
             save_batch(container.app, customers=50, follow_ups=first[n * 20:(n + 1) * 20], label=f"b{n}")
-        wait_for(all_applied(container, projection), timeout=90, what="the live worker to catch up")
+
+    worker = caught_up_worker(container, projection, write)
+    try:
         result, reader = rebuild_while_writing_and_reading(container, projection, first)
         wait_for(all_applied(container, projection), timeout=90, what="the worker to continue")
     finally:
@@ -167,15 +180,15 @@ def test_rebuild_from_the_event_store_when_the_topic_has_lost_the_events(
         settings_for_test: Settings, services: Endpoints) -> None:
     old = bootstrap(settings_for_test, services)
     projection = old.projections.get("caller_history")
-    worker = ProjectionHost([projection], old.projections.open_runner, retry_seconds=0.5)
-    try:
-        old.relay.start()
-        worker.start()
-        earlier = save_batch(old.app, customers=100, follow_ups=[], label="old")
+    earlier: list[UUID] = []
+
+    def write() -> None:
+        earlier.extend(save_batch(old.app, customers=100, follow_ups=[], label="old"))
         save_batch(old.app, customers=50, follow_ups=earlier[:50], label="old2")
-        wait_for(all_applied(old, projection), timeout=90, what="the live worker")
+
+    try:
+        caught_up_worker(old, projection, write).stop()
     finally:
-        worker.stop()
         old.close()
     built_from_kafka = live(old, projection)
 
@@ -218,12 +231,9 @@ def test_a_failing_copy_worker_abandons_the_copy_and_leaves_the_live_tables(
         settings_for_test: Settings, services: Endpoints) -> None:
     built = bootstrap(settings_for_test, services)
     projection = built.projections.get("caller_history")
-    worker = ProjectionHost([projection], built.projections.open_runner, retry_seconds=0.5)
+    worker = caught_up_worker(built, projection, lambda: save_batch(
+        built.app, customers=20, follow_ups=[], label="live"))
     try:
-        built.relay.start()
-        worker.start()
-        save_batch(built.app, customers=20, follow_ups=[], label="live")
-        wait_for(all_applied(built, projection), timeout=90, what="the live worker")
         before = live(built, projection)
         rebuild = SideBySideRebuild(
             projection, database_url=services.database_url, schema=settings_for_test.db_schema,
