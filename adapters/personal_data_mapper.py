@@ -144,7 +144,7 @@ class PersonalDataMapper(Mapper[UUID]):
             raise SubjectErased(f"the personal data of {subject} was erased; nothing new can be stored")
         plain = self.transcoder.encode({"v": value})
         nonce = os.urandom(12)
-        aad = f"{event.originator_id}:{event.originator_version}:{name}".encode()
+        aad = field_aad(event.originator_id, event.originator_version, name)
         sealed = nonce + AESGCM(key).encrypt(nonce, plain, aad)
         return {"encrypted": ALGORITHM, "subject": str(subject),
                 "type": "text" if isinstance(value, str) else "value",
@@ -164,7 +164,21 @@ def open_envelope(keys: DataKeyStore, transcoder: Transcoder, envelope: dict[str
     """The plain value of one encrypted field, or the erased placeholder when its key is gone."""
     key = keys.key(UUID(envelope["subject"]))
     if key is None:
-        return ERASED if envelope.get("type") == "text" else None
+        return erased_value(envelope)
+    return transcoder.decode(unseal(AESGCM(key), envelope, field_aad(aggregate_id, version, name)))["v"]
+
+
+def field_aad(aggregate_id: object, version: int, name: str) -> bytes:
+    """What a field's ciphertext is bound to: its event and its name."""
+    return f"{aggregate_id}:{version}:{name}".encode()
+
+
+def unseal(cipher: AESGCM, envelope: dict[str, str], aad: bytes) -> bytes:
+    """The transcoded plain value of one envelope (nonce, then ciphertext and tag)."""
     sealed = base64.b64decode(envelope["ciphertext"])
-    aad = f"{aggregate_id}:{version}:{name}".encode()
-    return transcoder.decode(AESGCM(key).decrypt(sealed[:12], sealed[12:], aad))["v"]
+    return cipher.decrypt(sealed[:12], sealed[12:], aad)
+
+
+def erased_value(envelope: dict[str, str]) -> Any:
+    """What a field reads as once its data key is destroyed."""
+    return ERASED if envelope.get("type") == "text" else None

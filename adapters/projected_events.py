@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,8 +13,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
 
 from adapters.data_keys import DataKeyStore
-from adapters.personal_data_mapper import is_envelope
-from domain.events import ERASED
+from adapters.personal_data_mapper import erased_value, field_aad, is_envelope, unseal
 from projections.base import ProjectedEvent
 
 Ciphers = dict[str, AESGCM | None]  # a data subject's id as an envelope names it → its cipher
@@ -93,7 +91,7 @@ class EventDecoder:
         data = dict(record.get("data") or {})
         for name, field in data.items():
             if is_envelope(field):
-                data[name] = self._open(field, ciphers, f"{aggregate_id}:{version}:{name}")
+                data[name] = self._open(field, ciphers, field_aad(aggregate_id, version, name))
         return ProjectedEvent(
             id=str(record["id"]),
             type=str(record["type"]),
@@ -106,15 +104,14 @@ class EventDecoder:
             data=data,
         )
 
-    def _open(self, envelope: dict[str, str], ciphers: Ciphers, aad: str) -> Any:
+    def _open(self, envelope: dict[str, str], ciphers: Ciphers, aad: bytes) -> Any:
         """As :func:`adapters.personal_data_mapper.open_envelope`, with the batch's ciphers."""
         if self.keys is None:
             return None  # a consumer without the key service sees only the skeleton
         cipher = ciphers.get(envelope["subject"])
         if cipher is None:
-            return ERASED if envelope.get("type") == "text" else None
-        sealed = base64.b64decode(envelope["ciphertext"])
-        plain = cipher.decrypt(sealed[:12], sealed[12:], aad.encode())
+            return erased_value(envelope)
+        plain = unseal(cipher, envelope, aad)
         value = orjson.loads(plain)["v"]
         if isinstance(value, dict | list):  # may hold tagged UUIDs, datetimes, decimals
             value = _plain(self.transcoder.decode(plain)["v"])
