@@ -9,7 +9,7 @@ import psycopg
 
 from adapters.projection_store import PgTx
 from adapters.schema_pool import schema_pool
-from projections.base import Tx
+from projections.base import ReadModelMissing, Tx
 
 
 class ReadStore:
@@ -21,15 +21,25 @@ class ReadStore:
     def reading(self) -> Iterator[Tx]:
         """Reads in one REPEATABLE READ transaction: they all see the same committed state
         (a projection batch committing between two of them shows in neither or in both)."""
-        with self.pool.connection() as conn, conn.transaction():
+        with _tables_present(), self.pool.connection() as conn, conn.transaction():
             yield PgTx(conn)
 
     @contextmanager
     def glancing(self) -> Iterator[Tx]:
         """Reads each on its own (no BEGIN/COMMIT round trips): for a single statement, or
         statements that need not agree with each other."""
-        with self.pool.connection() as conn:
+        with _tables_present(), self.pool.connection() as conn:
             yield PgTx(conn)
 
     def close(self) -> None:
         self.pool.close()
+
+
+@contextmanager
+def _tables_present() -> Iterator[None]:
+    """A read of a table no worker has created yet raises :class:`ReadModelMissing`."""
+    try:
+        yield
+    except psycopg.errors.UndefinedTable as exc:
+        table = exc.diag.message_primary or "?"
+        raise ReadModelMissing(table.removeprefix("relation ").removesuffix(" does not exist")) from exc

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from contact_center.errors import AuditReadNotRecorded, IdempotencyKeyReused, NotFound, VersionConflict
 from contact_center.read_your_writes import ReadNotReady
 from domain.errors import DomainError, InvalidValue
+from projections.base import ReadModelMissing
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("switchboard.api")
@@ -81,6 +82,12 @@ def install_problem_handlers(app: FastAPI) -> None:
                            current_position=exc.current, wanted_position=exc.wanted)
         response.headers["Retry-After"] = "1"
         response.headers["X-Switchboard-Position"] = str(exc.current)
+        return response
+
+    @app.exception_handler(ReadModelMissing)
+    async def not_built(_: Request, exc: ReadModelMissing) -> JSONResponse:
+        response = problem(503, "Read model not built yet", str(exc))
+        response.headers["Retry-After"] = "1"
         return response
 
     @app.exception_handler(Exception)

@@ -17,6 +17,17 @@ from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
 
+class ReadModelMissing(Exception):
+    """A read found a read model's tables missing: no projection worker has created them in
+    this schema yet (a fresh deployment, or ``switchboard projections run`` not started)."""
+
+    def __init__(self, table: str) -> None:
+        super().__init__(f"the read model table {table} does not exist yet: its projection "
+                         "worker has not started (is `switchboard projections run` running?); "
+                         "retry shortly")
+        self.table = table
+
+
 class Tx(Protocol):
     """A database transaction, with unqualified table names resolved in the projection's schema."""
 

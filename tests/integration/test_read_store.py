@@ -1,8 +1,12 @@
-"""Read-side transactions: several reads in one `reading()` see one committed state."""
+"""Read-side transactions: several reads in one `reading()` see one committed state; reads of a
+read model no worker has built yet answer 503."""
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import psycopg
+from fastapi.testclient import TestClient
 from psycopg import sql
 
 from adapters.read_store import ReadStore
@@ -25,3 +29,20 @@ def test_reads_in_one_transaction_see_one_snapshot(services: Endpoints, pg_schem
                 assert tx.fetchall("SELECT count(*) FROM numbers") == [(2,)]
         finally:
             store.close()
+
+
+def test_reads_before_any_worker_built_the_read_models_answer_503(client: TestClient) -> None:
+    """No projection worker has run in this schema: each read model's tables are missing.
+    Every read says so (503, retry), never an internal error."""
+    customer = uuid4()
+    for path, params in ((f"/api/v1/customers/{customer}/timeline", {}),
+                         (f"/api/v1/customers/{customer}/card", {}),
+                         ("/api/v1/lookup", {"phone": "+493055571600"}),
+                         ("/api/v1/cases", {})):
+        response = client.get(path, params=params)
+        assert response.status_code == 503, (path, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["Retry-After"] == "1"
+        problem = response.json()
+        assert problem["title"] == "Read model not built yet"
+        assert "projections run" in problem["detail"]
