@@ -9,11 +9,14 @@ from kafka import KafkaAdminClient, KafkaConsumer
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from adapters.kafka_clients import connected
+
 logging.getLogger("kafka").setLevel(logging.CRITICAL)
 
 
 def _admin(bootstrap_servers: str, timeout_ms: int) -> KafkaAdminClient:
-    return KafkaAdminClient(
+    return connected(
+        KafkaAdminClient,
         bootstrap_servers=bootstrap_servers,
         request_timeout_ms=timeout_ms,
         bootstrap_timeout_ms=timeout_ms,

@@ -19,6 +19,7 @@ from kafka.errors import KafkaError
 
 from adapters.cloudevents_envelope import CONTENT_TYPE, EventRecord
 from adapters.kafka_admin import ensure_topic
+from adapters.kafka_clients import connected
 
 logging.getLogger("kafka").setLevel(logging.CRITICAL)
 log = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ class KafkaEventLog:
         try:
             ensure_topic(bootstrap_servers, topic, partitions=partitions, config=EVENT_TOPIC_CONFIG,
                          timeout_ms=delivery_timeout_ms)
-            producer = KafkaProducer(
+            producer = connected(
+                KafkaProducer,
                 bootstrap_servers=bootstrap_servers,
                 client_id=f"switchboard-relay-{topic}",
                 acks="all",

@@ -18,6 +18,7 @@ from typing import Protocol
 from kafka import KafkaConsumer, TopicPartition
 
 from adapters.kafka_admin import ensure_topic, known_partitions
+from adapters.kafka_clients import connected
 from adapters.kafka_producer import EVENT_TOPIC_CONFIG
 from adapters.projected_events import UnhandledEvent
 from projections.base import ProjectedEvent
@@ -61,7 +62,7 @@ class TopicReplay:
         self.cut: set[int] = set()  # partitions stopped at a target inside a fetched batch
 
     def _consumer(self) -> KafkaConsumer:
-        return KafkaConsumer(bootstrap_servers=self.bootstrap_servers, group_id=None,
+        return connected(KafkaConsumer, bootstrap_servers=self.bootstrap_servers, group_id=None,
                              enable_auto_commit=False, max_poll_records=POLL_RECORDS,
                              fetch_max_bytes=64 * 1024 * 1024, max_partition_fetch_bytes=8 * 1024 * 1024)
 

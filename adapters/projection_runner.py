@@ -19,6 +19,7 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 
 from adapters.kafka_admin import ensure_topic, known_partitions
+from adapters.kafka_clients import connected
 from adapters.kafka_producer import EVENT_TOPIC_CONFIG
 from adapters.projected_events import EventDecoder
 from adapters.projection_batch import BatchApplier
@@ -56,37 +57,46 @@ class ProjectionRunner:
         # The tables are derived from the log: a commit need not wait for the disk. A crash
         # loses whole batches together with their stored offsets, which are applied again.
         self.conn = connect(database_url, schema, synchronous_commit=False)
-        self.tables = ProjectionTables(self.conn, schema, projection)
-        self.tables.create()
-        self.applier = BatchApplier(self.conn, self.tables, projection, decoder)
-        self.meter = ProjectionMeter(projection.full_name)
-        self._lag_at = 0.0
-        with self.conn.transaction():
-            self.generation = self.tables.generation()
-        # Subscribing to a topic that does not exist yet would leave the consumer blind to it
-        # until its next metadata refresh (minutes): create it first, as the relay would.
-        ensure_topic(bootstrap_servers, topic, partitions=partitions, config=EVENT_TOPIC_CONFIG)
-        self.consumer = KafkaConsumer(
-            bootstrap_servers=bootstrap_servers,
-            group_id=f"{group_prefix}.projection.{projection.full_name}",
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            max_poll_records=500,
-            # The broker answers a fetch once it holds fetch_min_bytes or after fetch_wait_ms:
-            # under steady traffic a poll then carries a batch rather than a record or two,
-            # and each batch is one transaction (see docs/projections.md).
-            fetch_min_bytes=fetch_min_bytes,
-            fetch_max_wait_ms=fetch_wait_ms,
-            # A crashed worker's partitions move to a live one after ~6 s, not the default 45 s.
-            session_timeout_ms=6000,
-            heartbeat_interval_ms=1000,
-            client_id=f"switchboard-{projection.full_name}",
-            metadata_max_age_ms=30_000,  # partitions added later are seen within 30 s
-        )
-        # Join the group only once this consumer knows the topic's partitions: a member that
-        # joins without them is assigned none until its next metadata refresh.
-        known_partitions(self.consumer, topic)
-        self.consumer.subscribe([topic], listener=_SeekToStored(self))
+        try:
+            self.tables = ProjectionTables(self.conn, schema, projection)
+            self.tables.create()
+            self.applier = BatchApplier(self.conn, self.tables, projection, decoder)
+            self.meter = ProjectionMeter(projection.full_name)
+            self._lag_at = 0.0
+            with self.conn.transaction():
+                self.generation = self.tables.generation()
+            # Subscribing to a topic that does not exist yet would leave the consumer blind to it
+            # until its next metadata refresh (minutes): create it first, as the relay would.
+            ensure_topic(bootstrap_servers, topic, partitions=partitions, config=EVENT_TOPIC_CONFIG)
+            self.consumer = connected(
+                KafkaConsumer,
+                bootstrap_servers=bootstrap_servers,
+                group_id=f"{group_prefix}.projection.{projection.full_name}",
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+                max_poll_records=500,
+                # The broker answers a fetch once it holds fetch_min_bytes or after fetch_wait_ms:
+                # under steady traffic a poll then carries a batch rather than a record or two,
+                # and each batch is one transaction (see docs/projections.md).
+                fetch_min_bytes=fetch_min_bytes,
+                fetch_max_wait_ms=fetch_wait_ms,
+                # A crashed worker's partitions move to a live one after ~6 s, not the default 45 s.
+                session_timeout_ms=6000,
+                heartbeat_interval_ms=1000,
+                client_id=f"switchboard-{projection.full_name}",
+                metadata_max_age_ms=30_000,  # partitions added later are seen within 30 s
+            )
+        except BaseException:
+            self.conn.close()
+            raise
+        try:
+            # Join the group only once this consumer knows the topic's partitions: a member that
+            # joins without them is assigned none until its next metadata refresh.
+            known_partitions(self.consumer, topic)
+            self.consumer.subscribe([topic], listener=_SeekToStored(self))
+        except BaseException:
+            self.close()  # nothing of a runner that never started stays open
+            raise
 
     def seek_to_stored(self, partitions: list[TopicPartition]) -> None:
         stored = self.tables.offsets(self.topic)

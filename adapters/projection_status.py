@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from kafka import KafkaConsumer, TopicPartition
 
+from adapters.kafka_clients import connected
 from adapters.projection_store import ProjectionTables, connect
 from projections.base import Projection
 
@@ -28,7 +29,7 @@ class ProjectionStatus:
 def projection_status(bootstrap_servers: str, topic: str, database_url: str, schema: str,
                       projections: Sequence[Projection],
                       sample_seconds: float = 1.0) -> list[ProjectionStatus]:
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None,
+    consumer = connected(KafkaConsumer, bootstrap_servers=bootstrap_servers, group_id=None,
                              enable_auto_commit=False)
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]

@@ -12,6 +12,8 @@ import threading
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
+from adapters.kafka_clients import connected
+
 log = logging.getLogger("switchboard.projections")
 
 
@@ -28,7 +30,7 @@ class KafkaTopicEnds:
         with self._lock:
             try:
                 if self._consumer is None:
-                    self._consumer = KafkaConsumer(bootstrap_servers=self.bootstrap_servers,
+                    self._consumer = connected(KafkaConsumer, bootstrap_servers=self.bootstrap_servers,
                                                    group_id=None, enable_auto_commit=False,
                                                    client_id="switchboard-topic-ends")
                 partitions = self._consumer.partitions_for_topic(self.topic) or set()
