@@ -158,8 +158,11 @@ class ProjectionRunner:
         self.meter.lag(lag)
         return lag
 
-    def run(self, stop: threading.Event) -> None:
+    def run(self, stop: threading.Event, alive: Callable[[], None] | None = None) -> None:
+        """Poll and apply until ``stop`` is set; ``alive`` is called on every turn."""
         while not stop.is_set():
+            if alive is not None:
+                alive()
             idle = self.poll_once() == 0
             if idle:
                 self._start_over_if_rebuilt()

@@ -90,7 +90,8 @@ def projection_host(settings: Settings, endpoints: Endpoints, keys: DataKeyStore
                                                                     source=settings.event_source))
 
     return ProjectionHost(read_models(settings, keys, clock), open_runner,
-                          open_rebuild=open_rebuild, stored_events=stored_events)
+                          open_rebuild=open_rebuild, stored_events=stored_events,
+                          stuck_after=settings.projection_stuck_seconds)
 
 
 def event_relay(settings: Settings, endpoints: Endpoints, app: SwitchboardApplication) -> EventRelay:

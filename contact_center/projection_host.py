@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from adapters.projection_rebuild import RebuildProgress, RebuildResult, SideBySideRebuild, StoredEvents
 from adapters.projection_runner import ProjectionRunner
+from contact_center.worker_watch import WorkerWatch
 from projections.base import Projection
 
 log = logging.getLogger("switchboard.projections")
@@ -30,7 +31,8 @@ class SilentProgress:
 class ProjectionHost:
     def __init__(self, projections: Sequence[Projection], open_runner: RunnerFactory,
                  retry_seconds: float = 2.0, open_rebuild: RebuildFactory | None = None,
-                 stored_events: Callable[[], StoredEvents] | None = None) -> None:
+                 stored_events: Callable[[], StoredEvents] | None = None,
+                 stuck_after: float = 60.0) -> None:
         self.projections = list(projections)
         self.open_runner = open_runner
         self.open_rebuild = open_rebuild
@@ -38,6 +40,7 @@ class ProjectionHost:
         self.retry_seconds = retry_seconds
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self.watch = WorkerWatch(stuck_after)
 
     def names(self) -> list[str]:
         return [p.full_name for p in self.projections]
@@ -57,6 +60,10 @@ class ProjectionHost:
                                       name=f"projection-{projection.full_name}", daemon=True)
             thread.start()
             self._threads.append(thread)
+        watchdog = threading.Thread(target=self.watch.watch, args=(self._stop,), name="projection-watch",
+                                    daemon=True)
+        watchdog.start()
+        self._threads.append(watchdog)
 
     def stop(self, timeout: float = 15.0) -> None:
         self._stop.set()
@@ -65,7 +72,17 @@ class ProjectionHost:
         self._threads = []
 
     def _work(self, projection: Projection) -> None:
+        try:
+            self._keep_working(projection)
+        finally:
+            self.watch.gone(projection.full_name)
+
+    def _keep_working(self, projection: Projection) -> None:
+        def alive() -> None:
+            self.watch.alive(projection.full_name)
+
         while not self._stop.is_set():
+            alive()  # starting (and retrying) counts: a start that hangs is reported too
             try:
                 runner = self.open_runner(projection)
             except Exception:
@@ -73,7 +90,7 @@ class ProjectionHost:
                 self._stop.wait(self.retry_seconds)
                 continue
             try:
-                runner.run(self._stop)
+                runner.run(self._stop, alive)
             except Exception:
                 log.exception("projection %s failed; resuming from its stored offsets",
                               projection.full_name)

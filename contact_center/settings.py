@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # `projections rebuild` from Kafka: worker processes that copy a share of the partitions
     # each (1: the rebuilding process copies alone). See docs/projections.md.
     projection_rebuild_processes: int = Field(default=2, ge=1, le=64)
+    # A projection worker that shows no progress for this long is logged with where it waits.
+    projection_stuck_seconds: float = Field(default=60.0, gt=0)
     # How long a read with ?min_position= waits for the projection before answering 503.
     read_wait_seconds: float = 5.0
     # Key of the identity lookup's keyed hashes; derived from the master key when unset.

@@ -104,7 +104,8 @@ def pipeline_settings(settings_for_test: Settings) -> Settings:
     Reads wait up to 20 s for the read models: a loaded machine may delay a fresh worker's
     first batch by a few seconds."""
     return settings_for_test.model_copy(update={
-        "relay_in_process": True, "projections_in_process": True, "read_wait_seconds": 20.0})
+        "relay_in_process": True, "projections_in_process": True, "read_wait_seconds": 20.0,
+        "projection_stuck_seconds": 10.0})  # a stuck worker's stack shows in a failed test's log
 
 
 @pytest.fixture

@@ -30,7 +30,8 @@ def test_a_readiness_probe_of_a_dead_broker_leaves_no_thread(nobody_listening: s
     before = kafka_threads()
     for _ in range(3):
         problem = kafka_problem(nobody_listening, timeout_ms=300)
-        assert problem is not None and "Unable to bootstrap" in problem
+        assert problem is not None
+        assert "Unable to bootstrap" in problem
     assert kafka_threads() <= before
 
 
