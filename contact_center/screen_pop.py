@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from adapters.clock import Clock
@@ -33,15 +34,23 @@ class ScreenPopService:
         """NotFound for a customer the read model has never seen."""
         self.consistency.require(PROJECTION, min_position)
         now = self.clock.now()
+        with self.reads.glancing() as tx:  # a card is one statement: one snapshot on its own
+            card = card_for(tx, customer_id, now)
+        if card is None:
+            raise NotFound("customer", customer_id)
+        if card.merged_into is not None:
+            card = self._survivor(customer_id, now) or card
+        return ScreenPop(customer_id, card)
+
+    def _survivor(self, customer_id: UUID, now: datetime) -> Card | None:
+        """A merged duplicate's chain followed to its survivor, in one snapshot."""
         with self.reads.reading() as tx:
             card = card_for(tx, customer_id, now)
-            if card is None:
-                raise NotFound("customer", customer_id)
             for _ in range(MAX_MERGE_DEPTH):
-                if card.merged_into is None:
+                if card is None or card.merged_into is None:
                     break
                 survivor = card_for(tx, card.merged_into, now)
                 if survivor is None:  # the survivor's partition is behind: show what we have
                     break
                 card = survivor
-        return ScreenPop(customer_id, card)
+        return card

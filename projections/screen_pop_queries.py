@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 from projections.base import Tx
@@ -84,26 +83,64 @@ def card_for(tx: Tx, customer_id: UUID, now: datetime | None = None) -> Card | N
     The preferred channel counts inbound contacts in the 90 days before ``now``; without
     ``now``, in the 90 days before the customer's latest inbound contact.
 
-    Two round trips: the card row with the customer's family (the duplicates merged into
-    it), then the family's cases, contacts, consents and preferred channel together."""
-    rows, family_rows = tx.fetch_each([
-        (f"SELECT customer_id, status, kind, display_name, organisation_id, organisation_name, "
-         f"merged_into, segment, abc_class, vip FROM {CARDS} WHERE customer_id = %s", (customer_id,)),
-        _family_query(customer_id)])
-    if not rows:
+    One statement (one round trip, one snapshot): the card row, and the open cases, last
+    contacts and preferred channel of its family (the customer and the duplicates merged into
+    it), its consents, each aggregated as JSON."""
+    since = date.min if now is None else now.astimezone(UTC).date() - timedelta(PREFERRED_CHANNEL_DAYS)
+    row = tx.fetchone(_CARD, {"id": customer_id, "depth": MAX_MERGE_DEPTH, "last": LAST_CONTACTS,
+                              "since": since})
+    if row is None:
         return None
-    card = Card(*rows[0])
+    card = Card(*row[:10])
     if card.status == "erased":
         return card
-    family = [UUID(str(r[0])) for r in family_rows]
-    since = date.min if now is None else now.astimezone(UTC).date() - timedelta(PREFERRED_CHANNEL_DAYS)
-    cases, contacts, consents, preferred = tx.fetch_each([
-        _open_cases_query(family), _last_contacts_query(family), _consents_query(customer_id),
-        _preferred_query(family, since)])
-    return replace(card, open_cases=tuple(CardCase(*r) for r in cases),
-                   last_contacts=tuple(CardContact(*r) for r in contacts),
-                   consents=tuple(CardConsent(*r) for r in consents),
-                   preferred_channel=str(preferred[0][0]) if preferred else None)
+    cases, contacts, consents, preferred = row[10:]
+    return replace(card, open_cases=tuple(_case(*c) for c in cases),
+                   last_contacts=tuple(_contact(*c) for c in contacts),
+                   consents=tuple(CardConsent(c, p, g, _moment(at)) for c, p, g, at in consents),
+                   preferred_channel=preferred)
+
+
+_CARD = (
+    f"WITH RECURSIVE family(customer_id, depth) AS (SELECT %(id)s::uuid, 0 UNION "
+    f"SELECT c.customer_id, f.depth + 1 FROM {CARDS} c JOIN family f ON c.merged_into = f.customer_id "
+    f"WHERE c.status = 'merged' AND f.depth < %(depth)s), "
+    "members AS (SELECT array_agg(DISTINCT customer_id) AS ids FROM family) "
+    "SELECT c.customer_id, c.status, c.kind, c.display_name, c.organisation_id, c.organisation_name, "
+    "c.merged_into, c.segment, c.abc_class, c.vip, "
+    "(SELECT coalesce(json_agg(json_build_array(case_id, kind, category, priority, status, opened_at, "
+    "first_response_due, resolution_due) ORDER BY first_response_due, case_id), '[]') "
+    f"FROM {CASES} WHERE customer_id = ANY(m.ids) AND status IN ('open', 'pending')), "
+    "(SELECT coalesce(json_agg(json_build_array(interaction_id, channel, direction, started_at, status, "
+    "outcome, agent_id) ORDER BY started_at DESC, interaction_id DESC), '[]') FROM ("
+    f"SELECT * FROM {CONTACTS} WHERE customer_id = ANY(m.ids) "
+    "ORDER BY started_at DESC, interaction_id DESC LIMIT %(last)s) latest), "
+    "(SELECT coalesce(json_agg(json_build_array(channel, purpose, granted, recorded_at) "
+    f"ORDER BY channel, purpose), '[]') FROM {CONSENTS} WHERE customer_id = %(id)s), "
+    # Most inbound contacts; ties go to the channel used most recently, then by name.
+    f"(SELECT channel FROM {INBOUND} WHERE customer_id = ANY(m.ids) AND day > %(since)s "
+    "GROUP BY channel ORDER BY sum(contacts) DESC, max(day) DESC, channel LIMIT 1) "
+    f"FROM {CARDS} c CROSS JOIN members m WHERE c.customer_id = %(id)s")
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _uuid(text: str | None) -> UUID | None:
+    return None if text is None else UUID(text)
+
+
+def _case(case_id: str, kind: str, category: str, priority: str, status: str, opened_at: str,
+          first_response_due: str, resolution_due: str) -> CardCase:
+    return CardCase(UUID(case_id), kind, category, priority, status, _moment(opened_at),
+                    _moment(first_response_due), _moment(resolution_due))
+
+
+def _contact(interaction_id: str, channel: str, direction: str, started_at: str, status: str,
+             outcome: str | None, agent_id: str | None) -> CardContact:
+    return CardContact(UUID(interaction_id), channel, direction, _moment(started_at), status, outcome,
+                       _uuid(agent_id))
 
 
 def display_names(tx: Tx, customer_ids: Sequence[UUID]) -> dict[UUID, str | None]:
@@ -115,38 +152,3 @@ def display_names(tx: Tx, customer_ids: Sequence[UUID]) -> dict[UUID, str | None
     names: dict[UUID, str | None] = dict.fromkeys(customer_ids)
     names.update({UUID(str(cid)): name for cid, name in rows})
     return names
-
-
-Read = tuple[str, tuple[Any, ...]]
-
-
-def _family_query(customer_id: UUID) -> Read:
-    """The customer and every duplicate merged into it, directly or through another."""
-    return (f"WITH RECURSIVE family(customer_id, depth) AS (SELECT %s::uuid, 0 UNION "
-            f"SELECT c.customer_id, f.depth + 1 FROM {CARDS} c "
-            f"JOIN family f ON c.merged_into = f.customer_id WHERE c.status = 'merged' AND f.depth < %s) "
-            "SELECT DISTINCT customer_id FROM family",
-            (customer_id, MAX_MERGE_DEPTH))
-
-
-def _open_cases_query(family: list[UUID]) -> Read:
-    return (f"SELECT case_id, kind, category, priority, status, opened_at, first_response_due, "
-            f"resolution_due FROM {CASES} WHERE customer_id = ANY(%s) AND status IN ('open', 'pending') "
-            "ORDER BY first_response_due, case_id", (family,))
-
-
-def _last_contacts_query(family: list[UUID]) -> Read:
-    return (f"SELECT interaction_id, channel, direction, started_at, status, outcome, agent_id "
-            f"FROM {CONTACTS} WHERE customer_id = ANY(%s) "
-            "ORDER BY started_at DESC, interaction_id DESC LIMIT %s", (family, LAST_CONTACTS))
-
-
-def _consents_query(customer_id: UUID) -> Read:
-    return (f"SELECT channel, purpose, granted, recorded_at FROM {CONSENTS} "
-            "WHERE customer_id = %s ORDER BY channel, purpose", (customer_id,))
-
-
-def _preferred_query(family: list[UUID], since: date) -> Read:
-    """Most inbound contacts; ties go to the channel used most recently, then by name."""
-    return (f"SELECT channel FROM {INBOUND} WHERE customer_id = ANY(%s) AND day > %s GROUP BY channel "
-            "ORDER BY sum(contacts) DESC, max(day) DESC, channel LIMIT 1", (family, since))
