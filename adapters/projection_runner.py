@@ -29,6 +29,9 @@ from projections.base import Projection
 
 log = logging.getLogger("switchboard.projections")
 LAG_EVERY = 1.0  # seconds between two lag measurements (each asks the broker for end offsets)
+# A worker with no partitions this long is logged: legitimate only for group members beyond
+# the topic's partition count.
+UNASSIGNED_NOTICE = 30.0
 
 
 class _Rebuilt(Exception):
@@ -63,6 +66,7 @@ class ProjectionRunner:
             self.applier = BatchApplier(self.conn, self.tables, projection, decoder)
             self.meter = ProjectionMeter(projection.full_name)
             self._lag_at = 0.0
+            self._unassigned_since: float | None = time.monotonic()
             with self.conn.transaction():
                 self.generation = self.tables.generation()
             # Subscribing to a topic that does not exist yet would leave the consumer blind to it
@@ -151,12 +155,25 @@ class ProjectionRunner:
     def lag(self) -> int:
         assigned = list(self.consumer.assignment())
         if not assigned:
+            self._notice_unassigned()
             return -1
+        self._unassigned_since = None
         ends = self.consumer.end_offsets(assigned)
         stored = self.tables.offsets(self.topic)
         lag = sum(max(0, int(end) - stored.get(tp.partition, 0)) for tp, end in ends.items())
         self.meter.lag(lag)
         return lag
+
+    def _notice_unassigned(self) -> None:
+        now = time.monotonic()
+        if self._unassigned_since is None:
+            self._unassigned_since = now
+        elif now - self._unassigned_since >= UNASSIGNED_NOTICE:
+            log.warning("projection %s has had no partition of %s for %.0f s (group %s): fine for "
+                        "a worker beyond the topic's partition count, otherwise the group is stuck",
+                        self.projection.full_name, self.topic, now - self._unassigned_since,
+                        self.consumer.config["group_id"])
+            self._unassigned_since = now  # once per UNASSIGNED_NOTICE
 
     def run(self, stop: threading.Event, alive: Callable[[], None] | None = None) -> None:
         """Poll and apply until ``stop`` is set; ``alive`` is called on every turn."""

@@ -3,11 +3,14 @@ rebuild command's report and its refusal of an unknown name."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 from typer.testing import CliRunner
 
+from adapters import projection_runner
 from adapters.projection_metrics import LAG, LAG_SECONDS, RATE
 from adapters.projection_status import projection_status
 from api.app import create_app
@@ -87,3 +90,23 @@ def test_status_and_metrics_show_lag_in_records_and_seconds_and_applied_per_seco
     assert unknown.exit_code == 1
     assert "no projection named 'no_such_projection'" in unknown.output
     assert "Traceback" not in unknown.output
+
+
+def test_a_worker_left_without_partitions_says_so(container: Container, monkeypatch: pytest.MonkeyPatch,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """A worker that has not (yet) been given a partition is logged once it has waited
+    UNASSIGNED_NOTICE; once it holds partitions it is quiet."""
+    monkeypatch.setattr(projection_runner, "UNASSIGNED_NOTICE", 0.0)
+    runner = container.projections.open_runner(container.projections.get("identity_lookup"))
+    try:
+        with caplog.at_level(logging.WARNING, logger="switchboard.projections"):
+            assert runner.lag() == -1  # subscribed, but no poll has joined the group yet
+            [notice] = caplog.records
+            assert "identity_lookup_v1 has had no partition" in notice.getMessage()
+            wait_for(lambda: runner.poll_once(timeout_ms=200) >= 0 and runner.lag() >= 0, timeout=60,
+                     what="the worker to be assigned its partitions")
+            caplog.clear()
+            assert runner.lag() >= 0
+            assert caplog.records == []
+    finally:
+        runner.close()
