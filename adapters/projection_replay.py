@@ -63,8 +63,8 @@ class TopicReplay:
 
     def _consumer(self) -> KafkaConsumer:
         return connected(KafkaConsumer, bootstrap_servers=self.bootstrap_servers, group_id=None,
-                             enable_auto_commit=False, max_poll_records=POLL_RECORDS,
-                             fetch_max_bytes=64 * 1024 * 1024, max_partition_fetch_bytes=8 * 1024 * 1024)
+                         enable_auto_commit=False, max_poll_records=POLL_RECORDS,
+                         fetch_max_bytes=64 * 1024 * 1024, max_partition_fetch_bytes=8 * 1024 * 1024)
 
     def _reopen(self) -> None:
         """A new consumer where the old one stopped. kafka-python (3.0) parks the records it

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
@@ -57,50 +58,32 @@ class ProjectionRunner:
         self.projection = projection
         self.topic = topic
         self.decoder = decoder
-        # The tables are derived from the log: a commit need not wait for the disk. A crash
-        # loses whole batches together with their stored offsets, which are applied again.
-        self.conn = connect(database_url, schema, synchronous_commit=False)
-        try:
+        self._lag_at = 0.0
+        self._unassigned_since: float | None = time.monotonic()
+        with ExitStack() as undo:  # nothing of a runner that fails to start stays open
+            # The tables are derived from the log: a commit need not wait for the disk. A crash
+            # loses whole batches together with their stored offsets, which are applied again.
+            self.conn = connect(database_url, schema, synchronous_commit=False)
+            undo.callback(self.conn.close)
             self.tables = ProjectionTables(self.conn, schema, projection)
             self.tables.create()
             self.applier = BatchApplier(self.conn, self.tables, projection, decoder)
             self.meter = ProjectionMeter(projection.full_name)
-            self._lag_at = 0.0
-            self._unassigned_since: float | None = time.monotonic()
             with self.conn.transaction():
                 self.generation = self.tables.generation()
             # Subscribing to a topic that does not exist yet would leave the consumer blind to it
             # until its next metadata refresh (minutes): create it first, as the relay would.
             ensure_topic(bootstrap_servers, topic, partitions=partitions, config=EVENT_TOPIC_CONFIG)
-            self.consumer = connected(
-                KafkaConsumer,
-                bootstrap_servers=bootstrap_servers,
-                group_id=f"{group_prefix}.projection.{projection.full_name}",
-                enable_auto_commit=False,
-                auto_offset_reset="earliest",
-                max_poll_records=500,
-                # The broker answers a fetch once it holds fetch_min_bytes or after fetch_wait_ms:
-                # under steady traffic a poll then carries a batch rather than a record or two,
-                # and each batch is one transaction (see docs/projections.md).
-                fetch_min_bytes=fetch_min_bytes,
-                fetch_max_wait_ms=fetch_wait_ms,
-                # A crashed worker's partitions move to a live one after ~6 s, not the default 45 s.
-                session_timeout_ms=6000,
-                heartbeat_interval_ms=1000,
-                client_id=f"switchboard-{projection.full_name}",
-                metadata_max_age_ms=30_000,  # partitions added later are seen within 30 s
-            )
-        except BaseException:
-            self.conn.close()
-            raise
-        try:
+            self.consumer = _group_consumer(
+                bootstrap_servers, group_id=f"{group_prefix}.projection.{projection.full_name}",
+                client_id=f"switchboard-{projection.full_name}", fetch_min_bytes=fetch_min_bytes,
+                fetch_wait_ms=fetch_wait_ms)
+            undo.callback(self.consumer.close)
             # Join the group only once this consumer knows the topic's partitions: a member that
             # joins without them is assigned none until its next metadata refresh.
             known_partitions(self.consumer, topic)
             self.consumer.subscribe([topic], listener=_SeekToStored(self))
-        except BaseException:
-            self.close()  # nothing of a runner that never started stays open
-            raise
+            undo.pop_all()
 
     def seek_to_stored(self, partitions: list[TopicPartition]) -> None:
         stored = self.tables.offsets(self.topic)
@@ -196,3 +179,26 @@ class ProjectionRunner:
     def close(self) -> None:
         self.consumer.close()
         self.conn.close()
+
+
+def _group_consumer(bootstrap_servers: str, *, group_id: str, client_id: str, fetch_min_bytes: int,
+                    fetch_wait_ms: int) -> KafkaConsumer:
+    consumer: KafkaConsumer = connected(
+        KafkaConsumer,
+        bootstrap_servers=bootstrap_servers,
+        group_id=group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=500,
+        # The broker answers a fetch once it holds fetch_min_bytes or after fetch_wait_ms:
+        # under steady traffic a poll then carries a batch rather than a record or two,
+        # and each batch is one transaction (see docs/projections.md).
+        fetch_min_bytes=fetch_min_bytes,
+        fetch_max_wait_ms=fetch_wait_ms,
+        # A crashed worker's partitions move to a live one after ~6 s, not the default 45 s.
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=1000,
+        client_id=client_id,
+        metadata_max_age_ms=30_000,  # partitions added later are seen within 30 s
+    )
+    return consumer

@@ -30,7 +30,7 @@ def projection_status(bootstrap_servers: str, topic: str, database_url: str, sch
                       projections: Sequence[Projection],
                       sample_seconds: float = 1.0) -> list[ProjectionStatus]:
     consumer = connected(KafkaConsumer, bootstrap_servers=bootstrap_servers, group_id=None,
-                             enable_auto_commit=False)
+                         enable_auto_commit=False)
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         with connect(database_url, schema) as conn:

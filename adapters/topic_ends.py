@@ -31,8 +31,8 @@ class KafkaTopicEnds:
             try:
                 if self._consumer is None:
                     self._consumer = connected(KafkaConsumer, bootstrap_servers=self.bootstrap_servers,
-                                                   group_id=None, enable_auto_commit=False,
-                                                   client_id="switchboard-topic-ends")
+                                               group_id=None, enable_auto_commit=False,
+                                               client_id="switchboard-topic-ends")
                 partitions = self._consumer.partitions_for_topic(self.topic) or set()
                 ends = self._consumer.end_offsets([TopicPartition(self.topic, p) for p in partitions])
             except KafkaError as error:

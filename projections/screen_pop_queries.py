@@ -97,7 +97,8 @@ def card_for(tx: Tx, customer_id: UUID, now: datetime | None = None) -> Card | N
     cases, contacts, consents, preferred = row[10:]
     return replace(card, open_cases=tuple(_case(*c) for c in cases),
                    last_contacts=tuple(_contact(*c) for c in contacts),
-                   consents=tuple(CardConsent(c, p, g, _moment(at)) for c, p, g, at in consents),
+                   consents=tuple(CardConsent(channel, purpose, granted, datetime.fromisoformat(at))
+                                  for channel, purpose, granted, at in consents),
                    preferred_channel=preferred)
 
 
@@ -123,24 +124,20 @@ _CARD = (
     f"FROM {CARDS} c CROSS JOIN members m WHERE c.customer_id = %(id)s")
 
 
-def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
 def _uuid(text: str | None) -> UUID | None:
     return None if text is None else UUID(text)
 
 
 def _case(case_id: str, kind: str, category: str, priority: str, status: str, opened_at: str,
           first_response_due: str, resolution_due: str) -> CardCase:
-    return CardCase(UUID(case_id), kind, category, priority, status, _moment(opened_at),
-                    _moment(first_response_due), _moment(resolution_due))
+    return CardCase(UUID(case_id), kind, category, priority, status, datetime.fromisoformat(opened_at),
+                    datetime.fromisoformat(first_response_due), datetime.fromisoformat(resolution_due))
 
 
 def _contact(interaction_id: str, channel: str, direction: str, started_at: str, status: str,
              outcome: str | None, agent_id: str | None) -> CardContact:
-    return CardContact(UUID(interaction_id), channel, direction, _moment(started_at), status, outcome,
-                       _uuid(agent_id))
+    return CardContact(UUID(interaction_id), channel, direction, datetime.fromisoformat(started_at),
+                       status, outcome, _uuid(agent_id))
 
 
 def display_names(tx: Tx, customer_ids: Sequence[UUID]) -> dict[UUID, str | None]:
