@@ -74,6 +74,21 @@ def frame_of(ws: ClientConnection, kind: str, *, timeout: float = 90.0,
             return frame
 
 
+def frames_of(ws: ClientConnection, *kinds: str, timeout: float = 90.0) -> dict[str, Frame]:
+    """The next frame of each of ``kinds``, in whatever order they come: frames of different
+    kinds come from different projections, which apply the same events independently."""
+    deadline = time.monotonic() + timeout
+    found: dict[str, Frame] = {}
+    while len(found) < len(kinds):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"no {sorted(set(kinds) - set(found))} frame within {timeout:.0f}s")
+        frame: Frame = json.loads(ws.recv(timeout=remaining))
+        if frame["type"] in kinds:
+            found.setdefault(frame["type"], frame)
+    return found
+
+
 class StuckSocket(RecordingSocket):
     """A client that reads nothing: the first write never completes."""
 
