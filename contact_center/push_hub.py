@@ -34,6 +34,7 @@ class AgentConnection(Outbox[Outbound]):
         super().__init__(ROLE, queue_size)
         self.agent_id = agent_id
         self.last_seq = 0  # the newest frame this connection has sent (or skipped past on resync)
+        self.last_offered = 0  # the newest frame queued: a frame heard twice is queued once
 
 
 class PushHub:
@@ -57,8 +58,14 @@ class PushHub:
             self._connections.pop(connection.agent_id, None)
 
     def deliver(self, frame: RoutedFrame) -> None:
+        """Queue ``frame`` for its agent's connections here. A frame comes twice when this
+        process published it (handed over at once, then heard from PostgreSQL): the second
+        time, and any older frame heard after a newer one, is not queued again — the session
+        fills a gap from the window."""
         for connection in tuple(self._connections.get(frame.agent_id, ())):
-            connection.offer(frame)
+            if frame.seq > connection.last_offered:
+                connection.last_offered = frame.seq
+                connection.offer(frame)
 
     def catch_up(self) -> None:
         for same_agent in tuple(self._connections.values()):

@@ -2,8 +2,9 @@
 
 Frames are numbered and stored in PostgreSQL and announced with NOTIFY
 (:mod:`adapters.push_store`); every API process listens (:mod:`adapters.push_feed`) and hands
-each frame to its own sockets of that agent (:class:`PushHub`). See docs/screen-pop.md and
-docs/decisions/0004-push-routing.md.
+each frame to its own sockets of that agent (:class:`PushHub`). The publishing process hands
+its frames to its own sockets at once, without waiting to hear them back. See
+docs/screen-pop.md and docs/decisions/0004-push-routing.md.
 """
 
 from __future__ import annotations
@@ -32,10 +33,21 @@ class PushRouter:
         self.prune_seconds = prune_seconds
         self._tasks: list[asyncio.Task[None]] = []
         self._listening: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # this process's sockets' loop, once started
 
     def publish(self, frames: Sequence[OutgoingFrame]) -> list[RoutedFrame]:
-        """Number and route ``frames`` (from any thread, in any process); returns them numbered."""
-        return self.store.append(frames) if frames else []
+        """Number and route ``frames`` (from any thread, in any process); returns them numbered.
+        Sockets of this process get them straight away; other processes hear the NOTIFY."""
+        routed = self.store.append(frames) if frames else []
+        loop = self._loop
+        if routed and loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody to tell here
+                loop.call_soon_threadsafe(self._deliver_here, routed)
+        return routed
+
+    def _deliver_here(self, frames: list[RoutedFrame]) -> None:
+        for frame in frames:
+            self.hub.deliver(frame)
 
     @contextlib.contextmanager
     def session(self, agent_id: UUID) -> Iterator[PushSession]:
@@ -50,6 +62,7 @@ class PushRouter:
         """Listen for frames; returns once listening (or after ``timeout``, still trying)."""
         if self._tasks:
             return
+        self._loop = asyncio.get_running_loop()
         self._listening = asyncio.Event()
         self._tasks = [asyncio.create_task(self.feed.run(self.hub.deliver, self._connected)),
                        asyncio.create_task(self._prune_forever())]
@@ -59,6 +72,7 @@ class PushRouter:
             log.warning("push feed is not listening yet; agents' frames wait until it is")
 
     async def stop(self) -> None:
+        self._loop = None
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -66,6 +66,28 @@ def test_a_gap_is_filled_from_the_window_and_a_catch_up_fetches_the_rest(store: 
     run_apart(scenario())
 
 
+def test_the_publishing_process_hands_its_frames_to_its_own_sockets_without_the_feed(
+        store: PostgresPushStore) -> None:
+    async def scenario() -> None:
+        router = PushRouter(store, SilentFeed(), queue_size=8, heartbeat_seconds=30)
+        agent, socket = uuid4(), RecordingSocket()
+        await router.start()
+        with router.session(agent) as session:
+            running = asyncio.create_task(session.run(socket, None, expires_at=1e12))
+            await socket.next("heartbeat")
+            published = await asyncio.to_thread(router.publish, [
+                OutgoingFrame(agent, "call_ended", {"n": n}) for n in range(3)])
+            assert [f.seq for f in published] == [1, 2, 3]
+            assert [(await socket.next("call_ended"))["n"] for _ in range(3)] == [0, 1, 2]
+            socket.gone.set()
+            await running
+        await router.stop()
+        after = await asyncio.to_thread(router.publish, [OutgoingFrame(agent, "call_ended", {"n": 3})])
+        assert [f.seq for f in after] == [4]  # stopped: stored for replay, handed to nobody here
+
+    run_apart(scenario())
+
+
 def test_a_socket_is_closed_when_its_token_expires(store: PostgresPushStore) -> None:
     async def scenario() -> None:
         router = PushRouter(store, SilentFeed(), queue_size=8, heartbeat_seconds=30)
