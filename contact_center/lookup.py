@@ -11,8 +11,8 @@ from contact_center.identity_normalisation import is_withheld, normalise_phone
 from contact_center.read_your_writes import ReadConsistency
 from domain.errors import InvalidValue
 from domain.identity import canonical_email
-from projections.identity_lookup import IdentityDigest, IdentityLookupProjection, find_customers
-from projections.screen_pop_card import ScreenPopCardProjection, display_names
+from projections.identity_lookup import IdentityDigest, IdentityLookupProjection
+from projections.screen_pop_card import ScreenPopCardProjection, named_customers
 
 PROJECTION = IdentityLookupProjection.name + "_v" + str(IdentityLookupProjection.version)
 CARDS = ScreenPopCardProjection().full_name
@@ -53,8 +53,8 @@ class LookupService:
             kind, value = "email", canonical_email(str(email))
         self.consistency.require(PROJECTION, min_position)
         self.consistency.require(CARDS, min_position)
-        with self.reads.glancing() as tx:
-            ids = find_customers(tx, self.digest(kind, value))
-            names = display_names(tx, ids)
+        with self.reads.glancing() as tx:  # one statement: one snapshot on its own
+            names = named_customers(tx, self.digest(kind, value))
+        ids = list(names)
         match = Match.NONE if not ids else Match.SINGLE if len(ids) == 1 else Match.MULTIPLE
         return LookupResult(match, ids, value, names)

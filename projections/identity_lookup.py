@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
-from uuid import UUID
 
 from projections.base import Handler, ProjectedEvent, Projection, Tx
 
@@ -75,14 +74,12 @@ class IdentityLookupProjection(Projection):
         tx.write(f"DELETE FROM {TABLE} WHERE customer_id = %s", (event.aggregate_id,))
 
 
-def find_customers(tx: Tx, digest: str) -> list[UUID]:
-    """Customers holding the identity, merged duplicates replaced by their survivors."""
-    rows = tx.fetchall(
-        f"WITH RECURSIVE resolved(customer_id, depth) AS ("
-        f"  SELECT customer_id, 0 FROM {TABLE} WHERE digest = %s"
-        f"  UNION SELECT m.survivor_id, r.depth + 1 FROM resolved r JOIN {MERGES} m "
-        f"  ON m.customer_id = r.customer_id WHERE r.depth < 10) "
-        f"SELECT DISTINCT r.customer_id FROM resolved r LEFT JOIN {MERGES} m "
-        f"ON m.customer_id = r.customer_id WHERE m.customer_id IS NULL ORDER BY 1",
-        (digest,))
-    return [UUID(str(row[0])) for row in rows]
+# The customers holding the identity %(digest)s, merged duplicates replaced by their survivors.
+RESOLVED = (
+    f"WITH RECURSIVE resolved(customer_id, depth) AS ("
+    f"  SELECT customer_id, 0 FROM {TABLE} WHERE digest = %(digest)s"
+    f"  UNION SELECT m.survivor_id, r.depth + 1 FROM resolved r JOIN {MERGES} m "
+    f"  ON m.customer_id = r.customer_id WHERE r.depth < 10) "
+    f"SELECT DISTINCT r.customer_id FROM resolved r LEFT JOIN {MERGES} m "
+    f"ON m.customer_id = r.customer_id WHERE m.customer_id IS NULL")
+

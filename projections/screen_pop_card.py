@@ -24,12 +24,12 @@ from projections.screen_pop_queries import (
     CardConsent,
     CardContact,
     card_for,
-    display_names,
+    named_customers,
 )
 from projections.screen_pop_tables import CARDS, CASES, CONSENTS, DDL, TABLE_NAMES, is_erased
 
 __all__ = ["Card", "CardCase", "CardConsent", "CardContact", "ScreenPopCardProjection", "card_for",
-           "display_names"]
+           "named_customers"]
 
 CUSTOMER = "switchboard.customer."
 CASE = "switchboard.case."

@@ -1,4 +1,4 @@
-"""Reading the screen-pop card: one customer's card, and display names for lookup results.
+"""Reading the screen-pop card: one customer's card, and a lookup's customers with their names.
 
 A survivor's card also shows the open cases and contacts of the duplicates merged into it
 (merges are never destructive, so those stay attached to the duplicate's id).
@@ -6,12 +6,12 @@ A survivor's card also shows the open cases and contacts of the duplicates merge
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from projections.base import Tx
+from projections.identity_lookup import RESOLVED
 from projections.screen_pop_tables import (
     CARDS,
     CASES,
@@ -140,12 +140,10 @@ def _contact(interaction_id: str, channel: str, direction: str, started_at: str,
                        status, outcome, _uuid(agent_id))
 
 
-def display_names(tx: Tx, customer_ids: Sequence[UUID]) -> dict[UUID, str | None]:
-    """Display names from the cards (None for an erased or not yet projected customer)."""
-    if not customer_ids:
-        return {}
-    rows = tx.fetchall(f"SELECT customer_id, display_name FROM {CARDS} WHERE customer_id = ANY(%s)",
-                       (list(customer_ids),))
-    names: dict[UUID, str | None] = dict.fromkeys(customer_ids)
-    names.update({UUID(str(cid)): name for cid, name in rows})
-    return names
+def named_customers(tx: Tx, digest: str) -> dict[UUID, str | None]:
+    """The identity lookup's customers for ``digest`` (merged duplicates replaced by their
+    survivors), in id order, with their cards' display names (None for an erased customer or
+    one not yet on a card): one statement, as the screen-pop asks it on every ring."""
+    rows = tx.fetchall(f"SELECT f.customer_id, c.display_name FROM ({RESOLVED}) f "
+                       f"LEFT JOIN {CARDS} c USING (customer_id) ORDER BY 1", {"digest": digest})
+    return {UUID(str(cid)): name for cid, name in rows}
