@@ -157,8 +157,10 @@ class CtiService:
                **ring: Any) -> Interaction:
         """Load the call's interaction, or ring it now, apply ``change``; return the result."""
         interaction_id = call_interaction_id(integration.id, event.call_id)
+        # Every change below is guarded by the call's state, so a repeated event changes nothing
+        # and needs no look-up of its key first.
         ctx = CommandContext(actor=integration.actor,
-                             idempotency_key=f"cti:{interaction_id}:{event.kind.value}")
+                             idempotency_key=f"cti:{interaction_id}:{event.kind.value}", replay_first=False)
         written: list[Interaction] = []
 
         def work() -> list[Interaction]:
