@@ -20,7 +20,7 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 
 from adapters.kafka_admin import ensure_topic, known_partitions
-from adapters.kafka_clients import connected
+from adapters.kafka_clients import FetchPacing, connected, pace_fetches
 from adapters.kafka_producer import EVENT_TOPIC_CONFIG
 from adapters.projected_events import EventDecoder
 from adapters.projection_batch import BatchApplier
@@ -29,7 +29,10 @@ from adapters.projection_store import ProjectionTables, connect
 from projections.base import Projection
 
 log = logging.getLogger("switchboard.projections")
-LAG_EVERY = 1.0  # seconds between two lag measurements (each asks the broker for end offsets)
+# Seconds between two lag measurements (each asks the broker for end offsets) and, while idle,
+# two looks for a rebuild elsewhere (a transaction). Idle polls come every fetch wait (50 ms):
+# checking on each of them cost an idle worker more CPU than everything else it did.
+LAG_EVERY = 1.0
 # A worker with no partitions this long is logged: legitimate only for group members beyond
 # the topic's partition count.
 UNASSIGNED_NOTICE = 30.0
@@ -54,8 +57,10 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
 class ProjectionRunner:
     def __init__(self, projection: Projection, *, database_url: str, schema: str,
                  bootstrap_servers: str, topic: str, decoder: EventDecoder, group_prefix: str,
-                 partitions: int = 6, fetch_wait_ms: int = 500, fetch_min_bytes: int = 1) -> None:
+                 partitions: int = 6, pacing: FetchPacing | None = None) -> None:
         self.projection = projection
+        self.pacing = pacing or FetchPacing()
+        self._idle_pace: bool | None = None  # which pacing the consumer's next fetch has
         self.topic = topic
         self.decoder = decoder
         self._lag_at = 0.0
@@ -76,8 +81,7 @@ class ProjectionRunner:
             ensure_topic(bootstrap_servers, topic, partitions=partitions, config=EVENT_TOPIC_CONFIG)
             self.consumer = _group_consumer(
                 bootstrap_servers, group_id=f"{group_prefix}.projection.{projection.full_name}",
-                client_id=f"switchboard-{projection.full_name}", fetch_min_bytes=fetch_min_bytes,
-                fetch_wait_ms=fetch_wait_ms)
+                client_id=f"switchboard-{projection.full_name}", pacing=self.pacing)
             undo.callback(self.consumer.close)
             # Join the group only once this consumer knows the topic's partitions: a member that
             # joins without them is assigned none until its next metadata refresh.
@@ -96,6 +100,7 @@ class ProjectionRunner:
     def poll_once(self, timeout_ms: int = 500) -> int:
         """Apply one poll's records; returns how many were newly applied."""
         batches = self.consumer.poll(timeout_ms=timeout_ms)
+        self._pace(idle=not batches)
         if not batches:
             return 0
         self.meter.waiting_since(min(records[0].timestamp for records in batches.values()))
@@ -113,6 +118,10 @@ class ProjectionRunner:
             return self._start_over()
         self.meter.applied(done.applied, done.redelivered)
         return done.applied
+
+    def _pace(self, *, idle: bool) -> None:
+        if idle != self._idle_pace and pace_fetches(self.consumer, *self.pacing.settings(idle=idle)):
+            self._idle_pace = idle
 
     def _still_current(self) -> Callable[[], None]:
         """Lock the generation for the batch (a rebuild's switch waits for it to commit) and
@@ -164,10 +173,10 @@ class ProjectionRunner:
             if alive is not None:
                 alive()
             idle = self.poll_once() == 0
-            if idle:
-                self._start_over_if_rebuilt()
-            if idle or time.monotonic() - self._lag_at >= LAG_EVERY:
+            if time.monotonic() - self._lag_at >= LAG_EVERY:
                 self._lag_at = time.monotonic()
+                if idle:  # a busy worker's batches find a rebuild themselves (_still_current)
+                    self._start_over_if_rebuilt()
                 self.lag()
 
     def _start_over_if_rebuilt(self) -> None:
@@ -181,8 +190,8 @@ class ProjectionRunner:
         self.conn.close()
 
 
-def _group_consumer(bootstrap_servers: str, *, group_id: str, client_id: str, fetch_min_bytes: int,
-                    fetch_wait_ms: int) -> KafkaConsumer:
+def _group_consumer(bootstrap_servers: str, *, group_id: str, client_id: str,
+                    pacing: FetchPacing) -> KafkaConsumer:
     consumer: KafkaConsumer = connected(
         KafkaConsumer,
         bootstrap_servers=bootstrap_servers,
@@ -190,11 +199,12 @@ def _group_consumer(bootstrap_servers: str, *, group_id: str, client_id: str, fe
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_poll_records=500,
-        # The broker answers a fetch once it holds fetch_min_bytes or after fetch_wait_ms:
-        # under steady traffic a poll then carries a batch rather than a record or two,
-        # and each batch is one transaction (see docs/projections.md).
-        fetch_min_bytes=fetch_min_bytes,
-        fetch_max_wait_ms=fetch_wait_ms,
+        # The broker answers a fetch once it holds fetch_min_bytes or after fetch_max_wait_ms:
+        # under steady traffic a poll then carries a batch rather than a record or two, and
+        # each batch is one transaction; a poll that found nothing switches the next fetches
+        # to the idle pacing (ProjectionRunner._pace, see docs/projections.md).
+        fetch_min_bytes=pacing.batch_min_bytes,
+        fetch_max_wait_ms=pacing.batch_wait_ms,
         # A crashed worker's partitions move to a live one after ~6 s, not the default 45 s.
         session_timeout_ms=6000,
         heartbeat_interval_ms=1000,

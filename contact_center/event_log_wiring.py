@@ -13,6 +13,7 @@ from psycopg_pool import ConnectionPool
 from adapters.clock import Clock, SystemClock
 from adapters.cloudevents_envelope import CloudEventsEnvelope
 from adapters.data_keys import DataKeyStore
+from adapters.kafka_clients import FetchPacing
 from adapters.kafka_producer import KafkaEventLog
 from adapters.projected_events import EventDecoder
 from adapters.projection_rebuild import SideBySideRebuild
@@ -74,8 +75,9 @@ def projection_host(settings: Settings, endpoints: Endpoints, keys: DataKeyStore
             projection, database_url=endpoints.database_url, schema=settings.db_schema,
             bootstrap_servers=endpoints.kafka_bootstrap_servers, topic=topic, decoder=decoder,
             group_prefix=settings.topic_prefix, partitions=settings.event_partitions,
-            fetch_wait_ms=settings.projection_fetch_wait_ms,
-            fetch_min_bytes=settings.projection_fetch_min_bytes)
+            pacing=FetchPacing(batch_min_bytes=settings.projection_fetch_min_bytes,
+                               batch_wait_ms=settings.projection_fetch_wait_ms,
+                               idle_wait_ms=settings.projection_idle_fetch_wait_ms))
 
     def open_rebuild(projection: Projection) -> SideBySideRebuild:
         return SideBySideRebuild(

@@ -11,6 +11,7 @@ from prometheus_client import REGISTRY
 from typer.testing import CliRunner
 
 from adapters import projection_runner
+from adapters.kafka_clients import fetch_pace
 from adapters.projection_metrics import LAG, LAG_SECONDS, RATE
 from adapters.projection_status import projection_status
 from api.app import create_app
@@ -115,4 +116,31 @@ def test_a_worker_left_without_partitions_says_so(container: Container, settings
             assert runner.lag() >= 0
             assert notices() == []
     finally:
+        runner.close()
+
+
+def test_a_quiet_worker_long_polls_and_batches_again_once_records_come(
+        container: Container, settings_for_test: Settings) -> None:
+    """After a poll that found nothing, the broker may hold the next fetch for the idle wait but
+    answers it with the first record; once records come, fetches batch again."""
+    projection = container.projections.get("identity_lookup")
+    pacing = container.settings.projection_idle_fetch_wait_ms
+    batch = (settings_for_test.projection_fetch_min_bytes, settings_for_test.projection_fetch_wait_ms)
+    runner = container.projections.open_runner(projection)
+    db = container.endpoints.database_url
+    try:
+        assert fetch_pace(runner.consumer) == batch  # as built
+        wait_for(lambda: runner.poll_once(timeout_ms=200) == 0 and bool(runner.consumer.assignment()),
+                 timeout=60, what="the worker to be assigned its partitions")
+        assert fetch_pace(runner.consumer) == (1, pacing)
+        container.relay.start()
+        save_batch(container.app, customers=5, follow_ups=[], label="pace")
+        wait_for(lambda: runner.poll_once(timeout_ms=200) > 0, timeout=60, what="the records")
+        assert fetch_pace(runner.consumer) == batch
+        wait_for(lambda: runner.poll_once(timeout_ms=200) == 0 and runner.lag() == 0,
+                 timeout=60, what="the rest of the records")
+        assert applied_ids(db, settings_for_test.db_schema, projection) > 0
+        assert fetch_pace(runner.consumer) == (1, pacing)
+    finally:
+        container.relay.stop()
         runner.close()
