@@ -30,8 +30,8 @@ from projections.base import Projection
 
 log = logging.getLogger("switchboard.projections")
 # Seconds between two lag measurements (each asks the broker for end offsets) and, while idle,
-# two looks for a rebuild elsewhere (a transaction). Idle polls come every fetch wait (50 ms):
-# checking on each of them cost an idle worker more CPU than everything else it did.
+# two looks for a rebuild elsewhere (a transaction): not after every empty poll, which would be
+# a broker request and a transaction per fetch wait.
 LAG_EVERY = 1.0
 # A worker with no partitions this long is logged: legitimate only for group members beyond
 # the topic's partition count.
