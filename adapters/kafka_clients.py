@@ -55,12 +55,10 @@ class FetchPacing:
 
 
 def pace_fetches(consumer: KafkaConsumer, min_bytes: int, wait_ms: int) -> bool:
-    """Set what the consumer's next fetch requests ask of the broker. kafka-python reads both
-    from its fetcher's config for every request it builds, but offers no public setter;
-    False (and nothing changed) when this version of it keeps them elsewhere."""
-    fetcher = getattr(consumer, "_fetcher", None)
-    config = getattr(fetcher, "config", None)
-    if not isinstance(config, dict) or "fetch_min_bytes" not in config:
+    """Set what the consumer's next fetch requests ask of the broker; False (and nothing
+    changed) when this version of kafka-python keeps them elsewhere."""
+    config = _fetch_config(consumer)
+    if config is None:
         return False
     config["fetch_min_bytes"], config["fetch_max_wait_ms"] = min_bytes, wait_ms
     return True
@@ -68,7 +66,12 @@ def pace_fetches(consumer: KafkaConsumer, min_bytes: int, wait_ms: int) -> bool:
 
 def fetch_pace(consumer: KafkaConsumer) -> tuple[int, int] | None:
     """``(fetch_min_bytes, fetch_max_wait_ms)`` of the consumer's next fetch, if known."""
+    config = _fetch_config(consumer)
+    return None if config is None else (int(config["fetch_min_bytes"]), int(config["fetch_max_wait_ms"]))
+
+
+def _fetch_config(consumer: KafkaConsumer) -> dict[str, Any] | None:
+    """kafka-python reads both fetch values from its fetcher's config for every request it
+    builds, but offers no public setter."""
     config = getattr(getattr(consumer, "_fetcher", None), "config", None)
-    if not isinstance(config, dict):
-        return None
-    return int(config["fetch_min_bytes"]), int(config["fetch_max_wait_ms"])
+    return config if isinstance(config, dict) and "fetch_max_wait_ms" in config else None

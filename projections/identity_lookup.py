@@ -82,4 +82,3 @@ RESOLVED = (
     f"  ON m.customer_id = r.customer_id WHERE r.depth < 10) "
     f"SELECT DISTINCT r.customer_id FROM resolved r LEFT JOIN {MERGES} m "
     f"ON m.customer_id = r.customer_id WHERE m.customer_id IS NULL")
-

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from typing import Any
 from uuid import uuid4
 
@@ -44,13 +45,25 @@ def frames(store: PostgresPushStore, agent: Any, n: int) -> list[RoutedFrame]:
     return [store.append([OutgoingFrame(agent, "call_ended", {"n": k})])[0] for k in range(n)]
 
 
+@asynccontextmanager
+async def agent_socket(router: PushRouter, agent: Any) -> AsyncIterator[RecordingSocket]:
+    """An agent's socket served by ``router`` while the block runs; then the client leaves."""
+    socket = RecordingSocket()
+    with router.session(agent) as session:
+        running = asyncio.create_task(session.run(socket, None, expires_at=1e12))
+        try:
+            yield socket
+        finally:
+            socket.gone.set()
+            await running
+
+
 def test_a_gap_is_filled_from_the_window_and_a_catch_up_fetches_the_rest(store: PostgresPushStore) -> None:
     async def scenario() -> None:
         router = PushRouter(store, SilentFeed(), queue_size=8, heartbeat_seconds=30)
-        agent, socket = uuid4(), RecordingSocket()
+        agent = uuid4()
         await router.start()
-        with router.session(agent) as session:
-            running = asyncio.create_task(session.run(socket, None, expires_at=1e12))
+        async with agent_socket(router, agent) as socket:
             assert await socket.next() == {"type": "heartbeat", "last_seq": 0}
             published = await asyncio.to_thread(frames, store, agent, 5)
             router.hub.deliver(published[2])  # the listener heard only the third
@@ -58,8 +71,6 @@ def test_a_gap_is_filled_from_the_window_and_a_catch_up_fetches_the_rest(store: 
             router.hub.deliver(published[1])  # late and already sent: skipped
             router.hub.catch_up()  # the listener re-connected: whatever it missed is fetched
             assert [(await socket.next())["seq"] for _ in range(2)] == [4, 5]
-            socket.gone.set()
-            await running
         assert router.hub.connected_agents() == 0
         await router.stop()
 
@@ -70,17 +81,14 @@ def test_the_publishing_process_hands_its_frames_to_its_own_sockets_without_the_
         store: PostgresPushStore) -> None:
     async def scenario() -> None:
         router = PushRouter(store, SilentFeed(), queue_size=8, heartbeat_seconds=30)
-        agent, socket = uuid4(), RecordingSocket()
+        agent = uuid4()
         await router.start()
-        with router.session(agent) as session:
-            running = asyncio.create_task(session.run(socket, None, expires_at=1e12))
+        async with agent_socket(router, agent) as socket:
             await socket.next("heartbeat")
             published = await asyncio.to_thread(router.publish, [
                 OutgoingFrame(agent, "call_ended", {"n": n}) for n in range(3)])
             assert [f.seq for f in published] == [1, 2, 3]
             assert [(await socket.next("call_ended"))["n"] for _ in range(3)] == [0, 1, 2]
-            socket.gone.set()
-            await running
         await router.stop()
         after = await asyncio.to_thread(router.publish, [OutgoingFrame(agent, "call_ended", {"n": 3})])
         assert [f.seq for f in after] == [4]  # stopped: stored for replay, handed to nobody here
@@ -106,16 +114,13 @@ def test_a_killed_feed_listens_again_and_nothing_is_lost(services: Endpoints, pg
     async def scenario() -> None:
         feed = PostgresPushFeed(services.database_url, pg_schema, store, max_backoff=0.5)
         router = PushRouter(store, feed, queue_size=8, heartbeat_seconds=30)
-        agent, socket = uuid4(), RecordingSocket()
+        agent = uuid4()
         await router.start()
-        with router.session(agent) as session:
-            running = asyncio.create_task(session.run(socket, None, expires_at=1e12))
+        async with agent_socket(router, agent) as socket:
             await socket.next("heartbeat")
             await asyncio.to_thread(kill_feed, services.database_url, feed.application_name)
             await asyncio.to_thread(frames, store, agent, 3)  # while nobody listens, most likely
             assert [(await socket.next("call_ended"))["seq"] for _ in range(3)] == [1, 2, 3]
-            socket.gone.set()
-            await running
         await router.stop()
 
     run_apart(scenario())
