@@ -2,27 +2,27 @@
 
 One application recorder holds every aggregate's events in one table with one global,
 gap-free-in-commit-order notification log. ``SwitchboardRecorder`` adds, inside the same
-transaction as the events, the idempotency record of the command that produced them,
-so a retried request can never store its events twice.
+transaction as the events, their hashes, the idempotency record of the command that produced
+them (so a retried request can never store its events twice), and the personal-data
+bookkeeping — all one statement (:mod:`adapters.event_insert`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlparse
 from uuid import UUID
 
-from eventsourcing.persistence import Notification, StoredEvent
+from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
-from psycopg import Cursor, InterfaceError, OperationalError
-from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from adapters.data_keys import KEY_TABLES
-from adapters.hash_chain import HASH_TABLES, chain_new_events
+from adapters.event_insert import record_call, record_function
+from adapters.hash_chain import HASH_TABLES, chain_function
 
 
 @dataclass(frozen=True)
@@ -89,14 +89,12 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
                 "recorded_at timestamptz NOT NULL DEFAULT now())"
             ).format(*self.idempotency_table)
         )
-        # The library's statement with the events passed in binary (%b): in text, each event's
-        # bytes are escaped twice (composite inside array), which cost more CPU than the insert.
-        self.insert_events_statement = SQL(
-            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
-            "SELECT originator_id, originator_version, topic, state "
-            "FROM unnest(%b::{schema}.{event_type}[]) RETURNING notification_id"
-        ).format(schema=Identifier(datastore.schema), table=Identifier(self.events_table_name),
-                 event_type=Identifier(self.stored_event_type_name))
+        # Functions last: they name the tables above. See adapters/event_insert.py.
+        schema, table = datastore.schema, self.events_table_name
+        self.sql_create_statements.append(chain_function(schema, table))
+        self.sql_create_statements.append(record_function(
+            schema, table, self.stored_event_type_name, self.channel_name, datastore.lock_timeout))
+        self.record_statement = record_call(schema, self.stored_event_type_name)
 
     def create_table(self) -> None:
         """Create the tables with a lock held, so processes starting together (an API, a relay
@@ -109,56 +107,22 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
             finally:
                 conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
 
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if ids:
-            chain_new_events(curs, self.datastore.schema, stored_events, ids)
-        self._record_key_owners(curs, kwargs.get("key_owners") or ())
-        self._record_subject_links(curs, kwargs.get("subject_links") or ())
-        erase: UUID | None = kwargs.get("erase_subject")
-        if erase is not None:
-            self._shred(curs, erase)
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Record ``stored_events`` and what the command adds (``idempotency``, ``key_owners``,
+        ``subject_links``, ``erase_subject``) in one statement; their notification ids."""
+        if not stored_events:
+            return []
         claim: IdempotencyClaim | None = kwargs.get("idempotency")
-        if claim is not None and ids:
-            curs.execute(
-                SQL("INSERT INTO {0}.{1} (key, fingerprint, aggregate_id, version, position) "
-                    "VALUES (%s, %s, %s, %s, %s) RETURNING key").format(*self.idempotency_table),
-                (claim.key, claim.fingerprint, claim.aggregate_id, claim.version, max(ids)),
-            )
-            curs.fetchone()  # in pipeline mode this surfaces a duplicate key here, inside the try
-        return ids
-
-    def _record_subject_links(self, curs: Cursor[DictRow], links: Iterable[tuple[UUID, UUID]]) -> None:
-        """Remember which aggregates hold a customer's data, for access exports."""
-        pairs = sorted(links)
-        if pairs:  # one statement however many pairs: a bulk import links hundreds
-            curs.execute(
-                SQL("INSERT INTO {0}.subject_aggregates (customer_id, originator_id) "
-                    "SELECT * FROM unnest(%b::uuid[], %b::uuid[]) ON CONFLICT DO NOTHING"
-                    ).format(Identifier(self.datastore.schema)), _columns(pairs))
-
-    def _record_key_owners(self, curs: Cursor[DictRow], owners: Iterable[tuple[UUID, UUID]]) -> None:
-        """Hand keys (an unknown caller's interaction key, retention keys) to the customer."""
-        pairs = sorted(owners)
-        if not pairs:
-            return
-        curs.execute(
-            SQL("UPDATE {0}.data_keys AS k SET owner_id = o.owner_id "
-                "FROM unnest(%b::uuid[], %b::uuid[]) AS o(owner_id, subject_id) "
-                "WHERE k.subject_id = o.subject_id").format(Identifier(self.datastore.schema)),
-            _columns(pairs))
-
-    def _shred(self, curs: Cursor[DictRow], customer_id: UUID) -> None:
-        """Destroy the customer's data keys and the keys it owns; drop its plain snapshots."""
-        schema = Identifier(self.datastore.schema)
-        curs.execute(
-            SQL("UPDATE {0}.data_keys SET wrapped = NULL, destroyed_at = now() "
-                "WHERE (subject_id = %s OR owner_id = %s) AND wrapped IS NOT NULL").format(schema),
-            (customer_id, customer_id))
-        curs.execute(SQL("DELETE FROM {0}.switchboard_snapshots WHERE originator_id = %s").format(schema),
-                     (customer_id,))
+        owners, links = sorted(kwargs.get("key_owners") or ()), sorted(kwargs.get("subject_links") or ())
+        events = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+                  for e in stored_events]
+        with self.datastore.get_connection() as conn:
+            rows = conn.execute(self.record_statement, (
+                events, *_columns(owners), *_columns(links), kwargs.get("erase_subject"),
+                *((claim.key, claim.fingerprint, claim.aggregate_id, claim.version) if claim
+                  else (None,) * 4)), prepare=True).fetchall()
+        return [row["switchboard_record_events"] for row in rows]
 
     def aggregates_of_customer(self, customer_id: UUID) -> list[UUID]:
         """Every aggregate that ever held personal data of this customer (besides itself)."""
@@ -214,6 +178,8 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
                                 int(row["position"]))
 
 
-def _columns(pairs: list[tuple[UUID, UUID]]) -> tuple[list[UUID], list[UUID]]:
-    """Pairs as two arrays, for ``unnest``."""
+def _columns(pairs: list[tuple[UUID, UUID]]) -> tuple[list[UUID] | None, list[UUID] | None]:
+    """Pairs as two arrays, for ``unnest``; NULLs for none."""
+    if not pairs:
+        return None, None
     return [first for first, _ in pairs], [second for _, second in pairs]

@@ -8,19 +8,18 @@ the previous event of the global log and to the previous version of its aggregat
                    | aggregate id | version | topic | state)
 
 Inserts are serialised by the event table's lock, so "the previous event" is well defined.
+PostgreSQL computes the hashes (:func:`chain_function`) in the statement that inserts the
+events, so the lock is held for no round trip; :func:`event_hash` is the same digest in Python,
+for verifying.
 """
 
 from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Sequence
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-from psycopg import Cursor
-from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 GENESIS = bytes(32)
 
@@ -48,41 +47,43 @@ def event_hash(global_prev: bytes, aggregate_prev: bytes, position: int, origina
     return digest.digest()
 
 
-def chain_new_events(curs: Cursor[DictRow], schema: str, events: Sequence[StoredEvent],
-                     ids: Sequence[int]) -> None:
-    """Hash freshly inserted events (``ids`` parallel to ``events``) onto both chains."""
-    table = Identifier(schema), Identifier("event_hashes")
-    wanted = [(UUID(str(e.originator_id)), e.originator_version - 1) for e in events
-              if e.originator_version > 1]
-    # One round trip (this runs while the events table is locked): the chain's head, in the
-    # row without an originator, and each aggregate's previous hash.
-    curs.execute(SQL("(SELECT NULL::uuid AS originator_id, hash FROM {0}.{1} "
-                     "ORDER BY notification_id DESC LIMIT 1) UNION ALL "
-                     "SELECT h.originator_id, h.hash FROM {0}.{1} h JOIN unnest(%s::uuid[], "
-                     "%s::bigint[]) AS w(id, v) ON h.originator_id = w.id AND "
-                     "h.originator_version = w.v").format(*table),
-                 ([w[0] for w in wanted], [w[1] for w in wanted]))
-    global_prev = GENESIS
-    aggregate_last: dict[UUID, bytes] = {}
-    for row in curs.fetchall():
-        if row["originator_id"] is None:
-            global_prev = bytes(row["hash"])
-        else:
-            aggregate_last[row["originator_id"]] = bytes(row["hash"])
-    rows = []
-    for event, position in sorted(zip(events, ids, strict=True), key=lambda pair: pair[1]):
-        originator = UUID(str(event.originator_id))
-        aggregate_prev = aggregate_last.get(originator, GENESIS)
-        digest = event_hash(global_prev, aggregate_prev, position, originator,
-                            event.originator_version, event.topic, bytes(event.state))
-        rows.append((position, originator, event.originator_version, digest, global_prev,
-                     aggregate_prev))
-        global_prev = aggregate_last[originator] = digest
-    curs.execute(
-        SQL("INSERT INTO {0}.{1} (notification_id, originator_id, originator_version, hash, "
-            "global_prev, aggregate_prev) SELECT * FROM unnest(%b::bigint[], %b::uuid[], "
-            "%b::bigint[], %b::bytea[], %b::bytea[], %b::bytea[]) RETURNING notification_id"
-            ).format(*table),
-        tuple(list(column) for column in zip(*rows, strict=True)))
-    # Binary parameters (%b): in text every hash would be hex-escaped inside an array literal.
-    curs.fetchall()  # surfaces a conflict here, inside the recorder's error handling
+def chain_function(schema: str, events_table: str) -> Composed:
+    """``{schema}.switchboard_chain_events(ids)``: hash the events just inserted under the table
+    lock (``ids``, ascending) onto both chains, inside the inserting statement. The same
+    digest as :func:`event_hash` (``int4send``/``int8send`` are big-endian, ``uuid_send`` the
+    16 bytes), so :mod:`adapters.chain_verifier` checks it in Python."""
+    return SQL("""
+CREATE OR REPLACE FUNCTION {schema}.switchboard_chain_events(ids bigint[]) RETURNS void
+LANGUAGE plpgsql AS $chain$
+DECLARE
+    genesis CONSTANT bytea := decode(repeat('00', 32), 'hex');
+    head bytea;
+    previous bytea;
+    digest bytea;
+    e record;
+BEGIN
+    SELECT h.hash INTO head FROM {schema}.event_hashes h
+        ORDER BY h.notification_id DESC LIMIT 1;
+    head := coalesce(head, genesis);
+    FOR e IN SELECT s.notification_id, s.originator_id, s.originator_version, s.topic, s.state
+             FROM {schema}.{events} s WHERE s.notification_id = ANY(ids) ORDER BY s.notification_id
+    LOOP
+        previous := NULL;
+        IF e.originator_version > 1 THEN
+            SELECT h.hash INTO previous FROM {schema}.event_hashes h
+                WHERE h.originator_id = e.originator_id AND h.originator_version = e.originator_version - 1;
+        END IF;
+        previous := coalesce(previous, genesis);
+        digest := sha256('switchboard-event-v1'::bytea
+            || int4send(32) || head || int4send(32) || previous
+            || int4send(8) || int8send(e.notification_id) || int4send(16) || uuid_send(e.originator_id)
+            || int4send(8) || int8send(e.originator_version::bigint)
+            || int4send(octet_length(convert_to(e.topic, 'UTF8'))) || convert_to(e.topic, 'UTF8')
+            || int4send(octet_length(e.state)) || e.state);
+        INSERT INTO {schema}.event_hashes (notification_id, originator_id, originator_version, hash,
+                                           global_prev, aggregate_prev)
+            VALUES (e.notification_id, e.originator_id, e.originator_version, digest, head, previous);
+        head := digest;
+    END LOOP;
+END
+$chain$""").format(schema=Identifier(schema), events=Identifier(events_table))

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
 import pytest
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from fastapi.testclient import TestClient
 from psycopg import sql
 
@@ -109,3 +110,35 @@ def test_erasure_keeps_the_chain_verifiable_and_cli_reports(
     broken = run_cli("audit", "verify", env=env)
     assert broken.returncode == 1
     assert "BROKEN at position 3" in broken.stdout
+
+
+def test_the_database_hashes_a_batch_as_event_hash_does(container: Container) -> None:
+    """Several aggregates' versions in one insert, then more: every stored hash is the Python
+    digest of its event on both chains, and a duplicate version stores none of its batch."""
+    recorder = container.app.recorder
+    first, second = uuid4(), uuid4()
+    batch = [StoredEvent(first, 1, "tests.A", b"\x00one"), StoredEvent(second, 1, "tests.B", b"two"),
+             StoredEvent(first, 2, "tests.A", "drei ü".encode()), StoredEvent(first, 3, "tests.A", b"")]
+    ids = recorder.insert_events(batch)
+    assert ids is not None
+    assert list(ids) == sorted(ids)
+    assert len(ids) == 4
+    assert recorder.insert_events([StoredEvent(second, 2, "tests.B", b"more")]) is not None
+    with pytest.raises(IntegrityError):  # version 2 of ``first`` exists: nothing of this is kept
+        recorder.insert_events([StoredEvent(second, 3, "tests.B", b"lost"),
+                                StoredEvent(first, 2, "tests.A", b"x")])
+    with psycopg.connect(container.endpoints.database_url) as conn:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(container.settings.db_schema)))
+        rows = conn.execute(
+            "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, h.hash, "
+            "h.global_prev, h.aggregate_prev FROM switchboard_events e JOIN event_hashes h USING "
+            "(notification_id) ORDER BY e.notification_id").fetchall()
+    assert [(r[1], r[2]) for r in rows] == [(first, 1), (second, 1), (first, 2), (first, 3), (second, 2)]
+    previous, last = GENESIS, dict[UUID, bytes]()
+    for position, aggregate, version, topic, state, digest, global_prev, aggregate_prev in rows:
+        assert (bytes(global_prev), bytes(aggregate_prev)) == (previous, last.get(aggregate, GENESIS))
+        expected = event_hash(previous, last.get(aggregate, GENESIS), position, aggregate, version, topic,
+                              bytes(state))
+        assert bytes(digest) == expected
+        previous = last[aggregate] = expected
+    assert container.chain_verifier.verify().ok
