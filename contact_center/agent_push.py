@@ -24,7 +24,9 @@ from uuid import UUID
 
 from adapters.push_store import OutgoingFrame
 from contact_center.call_notifications import CallEnded, CallOffered, CallTaken
+from contact_center.caller_cards import card_body
 from contact_center.push_routing import PushRouter
+from contact_center.screen_pop import ScreenPop
 
 log = logging.getLogger("switchboard.push")
 
@@ -60,11 +62,17 @@ class AgentPushNotifier:
             "call_id": event.call_id, "interaction_id": str(event.interaction_id),
             "caller": event.caller, "match": event.match, "queue": event.queue,
             "candidates": self._candidates(event),
-            "card": self.callers.card(customers[0]) if single else None,
+            "card": self._card(event, customers[0]) if single else None,
             "extra": event.extra,
         }
         received = wall_clock(event.received_at)
         self._publish([OutgoingFrame(agent, "screen_pop", data, received) for agent in agents])
+
+    def _card(self, event: CallOffered, customer_id: UUID) -> dict[str, Any] | None:
+        """The card the lookup read with the match; a merged one's survivor is read now."""
+        if event.card is not None and event.card.merged_into is None:
+            return card_body(ScreenPop(customer_id, event.card))
+        return self.callers.card(customer_id)
 
     @staticmethod
     def _candidates(event: CallOffered) -> list[dict[str, Any]]:

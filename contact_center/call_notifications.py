@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
 
+from projections.screen_pop_card import Card
+
 
 @dataclass(frozen=True)
 class CallOffered:
@@ -26,6 +28,7 @@ class CallOffered:
     queue: str | None = None
     # display names as the lookup found them (None: erased, or not yet on a card)
     customer_names: dict[UUID, str | None] = field(default_factory=dict)
+    card: Card | None = None  # a single match's card, as the lookup read it (None: not read)
     received_at: float = 0.0  # time.perf_counter() when the ring reached us, for latency metrics
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -82,13 +82,13 @@ class CtiService:
 
             self._write(integration, event, reject)
             return {"action": "reject", "reason": "busy"}
-        found = self._match(caller)
+        found = self._match(caller, with_card=True)
         offered = self.agents.offered(event.users, event.answering_number, event.queue)
         if self.store.remember_call(interaction_id, integration.id, event.call_id, offered):
             self.notifier.offered(CallOffered(
                 call_id=event.call_id, interaction_id=interaction_id, agent_ids=offered,
                 caller=found.normalised, match=found.match.value, customer_ids=tuple(found.customer_ids),
-                customer_names=found.display_names,
+                customer_names=found.display_names, card=found.card,
                 queue=event.queue, received_at=received_at,
                 extra={"integration": integration.name, "dialled": self._address(event.to_number)}))
         self._write(integration, event, None, customer_id=self._single(found))
@@ -207,12 +207,12 @@ class CtiService:
         except InvalidIdentity:
             return raw.strip()
 
-    def _match(self, number: str | None) -> LookupResult:
+    def _match(self, number: str | None, *, with_card: bool = False) -> LookupResult:
         if number is None:
             return LookupResult(Match.WITHHELD, [], None)
         if not number.startswith("+"):
             return LookupResult(Match.NONE, [], None)  # an internal extension
-        return self.lookup.lookup(phone=number)
+        return self.lookup.lookup(phone=number, card_at=self.clock.now() if with_card else None)
 
     @staticmethod
     def _single(found: LookupResult) -> UUID | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -12,7 +13,12 @@ from contact_center.read_your_writes import ReadConsistency
 from domain.errors import InvalidValue
 from domain.identity import canonical_email
 from projections.identity_lookup import IdentityDigest, IdentityLookupProjection
-from projections.screen_pop_card import ScreenPopCardProjection, named_customers
+from projections.screen_pop_card import (
+    Card,
+    ScreenPopCardProjection,
+    named_customers,
+    named_customers_with_card,
+)
 
 PROJECTION = IdentityLookupProjection.name + "_v" + str(IdentityLookupProjection.version)
 CARDS = ScreenPopCardProjection().full_name
@@ -31,6 +37,7 @@ class LookupResult:
     customer_ids: list[UUID]
     normalised: str | None
     display_names: dict[UUID, str | None] = field(default_factory=dict)  # from the screen-pop cards
+    card: Card | None = None  # a single match's card, when asked for (``card_at``) and projected
 
 
 class LookupService:
@@ -42,7 +49,9 @@ class LookupService:
         self.default_region = default_region
 
     def lookup(self, *, phone: str | None = None, email: str | None = None,
-               min_position: int | None = None) -> LookupResult:
+               min_position: int | None = None, card_at: datetime | None = None) -> LookupResult:
+        """With ``card_at``, a single match comes with its card as of that moment, read in the
+        same statement (what a ring's screen-pop shows)."""
         if (phone is None) == (email is None):
             raise InvalidValue("give exactly one of phone or email", field="phone")
         if phone is not None and is_withheld(phone):
@@ -53,8 +62,12 @@ class LookupService:
             kind, value = "email", canonical_email(str(email))
         self.consistency.require(PROJECTION, min_position)
         self.consistency.require(CARDS, min_position)
+        card = None
         with self.reads.glancing() as tx:  # one statement: one snapshot on its own
-            names = named_customers(tx, self.digest(kind, value))
+            if card_at is None:
+                names = named_customers(tx, self.digest(kind, value))
+            else:
+                names, card = named_customers_with_card(tx, self.digest(kind, value), card_at)
         ids = list(names)
         match = Match.NONE if not ids else Match.SINGLE if len(ids) == 1 else Match.MULTIPLE
-        return LookupResult(match, ids, value, names)
+        return LookupResult(match, ids, value, names, card)

@@ -25,11 +25,12 @@ from projections.screen_pop_queries import (
     CardContact,
     card_for,
     named_customers,
+    named_customers_with_card,
 )
 from projections.screen_pop_tables import CARDS, CASES, CONSENTS, DDL, TABLE_NAMES, is_erased
 
 __all__ = ["Card", "CardCase", "CardConsent", "CardContact", "ScreenPopCardProjection", "card_for",
-           "named_customers"]
+           "named_customers", "named_customers_with_card"]
 
 CUSTOMER = "switchboard.customer."
 CASE = "switchboard.case."

@@ -6,8 +6,10 @@ A survivor's card also shows the open cases and contacts of the duplicates merge
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from projections.base import Tx
@@ -86,11 +88,16 @@ def card_for(tx: Tx, customer_id: UUID, now: datetime | None = None) -> Card | N
     One statement (one round trip, one snapshot): the card row, and the open cases, last
     contacts and preferred channel of its family (the customer and the duplicates merged into
     it), its consents, each aggregated as JSON."""
-    since = date.min if now is None else now.astimezone(UTC).date() - timedelta(PREFERRED_CHANNEL_DAYS)
     row = tx.fetchone(_CARD, {"id": customer_id, "depth": MAX_MERGE_DEPTH, "last": LAST_CONTACTS,
-                              "since": since})
-    if row is None:
-        return None
+                              "since": _since(now)})
+    return None if row is None else _card(row)
+
+
+def _since(now: datetime | None) -> date:
+    return date.min if now is None else now.astimezone(UTC).date() - timedelta(PREFERRED_CHANNEL_DAYS)
+
+
+def _card(row: Sequence[Any]) -> Card:
     card = Card(*row[:10])
     if card.status == "erased":
         return card
@@ -102,26 +109,42 @@ def card_for(tx: Tx, customer_id: UUID, now: datetime | None = None) -> Card | N
                    preferred_channel=preferred)
 
 
-_CARD = (
-    f"WITH RECURSIVE family(customer_id, depth) AS (SELECT %(id)s::uuid, 0 UNION "
-    f"SELECT c.customer_id, f.depth + 1 FROM {CARDS} c JOIN family f ON c.merged_into = f.customer_id "
-    f"WHERE c.status = 'merged' AND f.depth < %(depth)s), "
-    "members AS (SELECT array_agg(DISTINCT customer_id) AS ids FROM family) "
-    "SELECT c.customer_id, c.status, c.kind, c.display_name, c.organisation_id, c.organisation_name, "
-    "c.merged_into, c.segment, c.abc_class, c.vip, "
-    "(SELECT coalesce(json_agg(json_build_array(case_id, kind, category, priority, status, opened_at, "
-    "first_response_due, resolution_due) ORDER BY first_response_due, case_id), '[]') "
-    f"FROM {CASES} WHERE customer_id = ANY(m.ids) AND status IN ('open', 'pending')), "
-    "(SELECT coalesce(json_agg(json_build_array(interaction_id, channel, direction, started_at, status, "
-    "outcome, agent_id) ORDER BY started_at DESC, interaction_id DESC), '[]') FROM ("
-    f"SELECT * FROM {CONTACTS} WHERE customer_id = ANY(m.ids) "
-    "ORDER BY started_at DESC, interaction_id DESC LIMIT %(last)s) latest), "
-    "(SELECT coalesce(json_agg(json_build_array(channel, purpose, granted, recorded_at) "
-    f"ORDER BY channel, purpose), '[]') FROM {CONSENTS} WHERE customer_id = %(id)s), "
-    # Most inbound contacts; ties go to the channel used most recently, then by name.
-    f"(SELECT channel FROM {INBOUND} WHERE customer_id = ANY(m.ids) AND day > %(since)s "
-    "GROUP BY channel ORDER BY sum(contacts) DESC, max(day) DESC, channel LIMIT 1) "
-    f"FROM {CARDS} c CROSS JOIN members m WHERE c.customer_id = %(id)s")
+def _card_parts(customer: str) -> tuple[str, str]:
+    """The card of the customer ``customer`` (an SQL expression) names: its common table
+    expressions (for ``WITH RECURSIVE``) and the query that reads it."""
+    expressions = (
+        f"family(customer_id, depth) AS (SELECT {customer}, 0 UNION "
+        f"SELECT c.customer_id, f.depth + 1 FROM {CARDS} c JOIN family f ON c.merged_into = f.customer_id "
+        f"WHERE c.status = 'merged' AND f.depth < %(depth)s), "
+        "members AS (SELECT array_agg(DISTINCT customer_id) AS ids FROM family)")
+    return expressions, (
+        "SELECT c.customer_id, c.status, c.kind, c.display_name, c.organisation_id, c.organisation_name, "
+        "c.merged_into, c.segment, c.abc_class, c.vip, "
+        "(SELECT coalesce(json_agg(json_build_array(case_id, kind, category, priority, status, opened_at, "
+        "first_response_due, resolution_due) ORDER BY first_response_due, case_id), '[]') "
+        f"FROM {CASES} WHERE customer_id = ANY(m.ids) AND status IN ('open', 'pending')) AS open_cases, "
+        "(SELECT coalesce(json_agg(json_build_array(interaction_id, channel, direction, started_at, status, "
+        "outcome, agent_id) ORDER BY started_at DESC, interaction_id DESC), '[]') FROM ("
+        f"SELECT * FROM {CONTACTS} WHERE customer_id = ANY(m.ids) "
+        "ORDER BY started_at DESC, interaction_id DESC LIMIT %(last)s) latest) AS last_contacts, "
+        "(SELECT coalesce(json_agg(json_build_array(channel, purpose, granted, recorded_at) "
+        f"ORDER BY channel, purpose), '[]') FROM {CONSENTS} WHERE customer_id = {customer}) AS consents, "
+        # Most inbound contacts; ties go to the channel used most recently, then by name.
+        f"(SELECT channel FROM {INBOUND} WHERE customer_id = ANY(m.ids) AND day > %(since)s "
+        "GROUP BY channel ORDER BY sum(contacts) DESC, max(day) DESC, channel LIMIT 1) AS preferred_channel "
+        f"FROM {CARDS} c CROSS JOIN members m WHERE c.customer_id = {customer}")
+
+
+_CARD = "WITH RECURSIVE {} {}".format(*_card_parts("%(id)s::uuid"))
+_SINGLE_CARD = _card_parts("(SELECT id FROM single)")
+# The lookup's customers with their names and, for a single one, its card: what a ring needs.
+_NAMED_WITH_CARD = (
+    f"WITH RECURSIVE found AS (SELECT f.customer_id, c.display_name FROM ({RESOLVED}) f "
+    f"LEFT JOIN {CARDS} c USING (customer_id)), "
+    "single AS (SELECT (array_agg(customer_id))[1] AS id FROM found HAVING count(*) = 1), "
+    f"{_SINGLE_CARD[0]}, card AS ({_SINGLE_CARD[1]}) "
+    "SELECT (SELECT json_agg(json_build_array(customer_id, display_name) ORDER BY customer_id) "
+    "FROM found), card.* FROM (SELECT 1) AS one LEFT JOIN card ON true")
 
 
 def _uuid(text: str | None) -> UUID | None:
@@ -138,6 +161,17 @@ def _contact(interaction_id: str, channel: str, direction: str, started_at: str,
              outcome: str | None, agent_id: str | None) -> CardContact:
     return CardContact(UUID(interaction_id), channel, direction, datetime.fromisoformat(started_at),
                        status, outcome, _uuid(agent_id))
+
+
+def named_customers_with_card(tx: Tx, digest: str, now: datetime) -> tuple[dict[UUID, str | None],
+                                                                            Card | None]:
+    """:func:`named_customers`, and for a single one its card as :func:`card_for` reads it
+    (None when it has no card yet): one statement for a ring's screen-pop."""
+    row = tx.fetchone(_NAMED_WITH_CARD, {"digest": digest, "depth": MAX_MERGE_DEPTH,
+                                         "last": LAST_CONTACTS, "since": _since(now)})
+    assert row is not None  # one row, whatever matched
+    names = {UUID(str(cid)): name for cid, name in row[0] or ()}
+    return names, None if row[1] is None else _card(row[1:])
 
 
 def named_customers(tx: Tx, digest: str) -> dict[UUID, str | None]:
