@@ -60,30 +60,48 @@ DECLARE
     head bytea;
     previous bytea;
     digest bytea;
+    found integer;
+    known text[];  -- "<aggregate id>:<version>" of the hashes below, to find an aggregate's last
+    known_hashes bytea[];
+    positions bigint[] := '{{}}';
+    originators uuid[] := '{{}}';
+    versions bigint[] := '{{}}';
+    digests bytea[] := '{{}}';
+    heads bytea[] := '{{}}';
+    previouses bytea[] := '{{}}';
     e record;
 BEGIN
-    SELECT h.hash INTO head FROM {schema}.event_hashes h
-        ORDER BY h.notification_id DESC LIMIT 1;
+    SELECT h.hash INTO head FROM {schema}.event_hashes h ORDER BY h.notification_id DESC LIMIT 1;
     head := coalesce(head, genesis);
+    SELECT coalesce(array_agg(h.originator_id::text || ':' || h.originator_version), '{{}}'),
+           coalesce(array_agg(h.hash), '{{}}')
+        INTO known, known_hashes
+        FROM {schema}.event_hashes h JOIN {schema}.{events} s
+        ON h.originator_id = s.originator_id AND h.originator_version = s.originator_version - 1
+        WHERE s.notification_id = ANY(ids);
     FOR e IN SELECT s.notification_id, s.originator_id, s.originator_version, s.topic, s.state
              FROM {schema}.{events} s WHERE s.notification_id = ANY(ids) ORDER BY s.notification_id
     LOOP
-        previous := NULL;
-        IF e.originator_version > 1 THEN
-            SELECT h.hash INTO previous FROM {schema}.event_hashes h
-                WHERE h.originator_id = e.originator_id AND h.originator_version = e.originator_version - 1;
-        END IF;
-        previous := coalesce(previous, genesis);
+        found := array_position(known, e.originator_id::text || ':' || (e.originator_version - 1));
+        previous := CASE WHEN found IS NULL THEN genesis ELSE known_hashes[found] END;
         digest := sha256('switchboard-event-v1'::bytea
             || int4send(32) || head || int4send(32) || previous
             || int4send(8) || int8send(e.notification_id) || int4send(16) || uuid_send(e.originator_id)
             || int4send(8) || int8send(e.originator_version::bigint)
             || int4send(octet_length(convert_to(e.topic, 'UTF8'))) || convert_to(e.topic, 'UTF8')
             || int4send(octet_length(e.state)) || e.state);
-        INSERT INTO {schema}.event_hashes (notification_id, originator_id, originator_version, hash,
-                                           global_prev, aggregate_prev)
-            VALUES (e.notification_id, e.originator_id, e.originator_version, digest, head, previous);
+        known := known || (e.originator_id::text || ':' || e.originator_version);
+        known_hashes := known_hashes || digest;
+        positions := positions || e.notification_id;
+        originators := originators || e.originator_id;
+        versions := versions || e.originator_version::bigint;
+        digests := digests || digest;
+        heads := heads || head;
+        previouses := previouses || previous;
         head := digest;
     END LOOP;
+    INSERT INTO {schema}.event_hashes (notification_id, originator_id, originator_version, hash,
+                                       global_prev, aggregate_prev)
+        SELECT * FROM unnest(positions, originators, versions, digests, heads, previouses);
 END
 $chain$""").format(schema=Identifier(schema), events=Identifier(events_table))

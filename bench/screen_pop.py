@@ -8,7 +8,9 @@ The bench seeds 2,000 agents and 1,000 customers through the application service
 runs of the simulator at ``--rate`` rings/s for ``--duration`` s: 500 agents connected, 2,000
 agents, 500 agents of whom 10 % hold a socket that never reads, and 500 agents at a fifth of the
 rate. Ring and talk times are scaled by 0.1 so
-answers and hangups run alongside the rings (a mean of 2.5 requests per call).
+answers and hangups run alongside the rings (a mean of 2.5 requests per call). ``relay`` and
+``projections run`` run at ``nice 10`` (``BENCH_BACKGROUND_NICENESS``), as docs/running.md
+advises when they share CPUs with ``serve``: they are not on the ring's path, ``serve`` is.
 
 Two latencies: **server**, ring received by the webhook → ``screen_pop`` frame written to the
 socket, from the server's ``switchboard_screen_pop_seconds`` histogram (deltas per run, quantiles
@@ -184,7 +186,8 @@ def main() -> None:
     report = (f"## Screen-pop latency — {datetime.now(UTC):%Y-%m-%d}\n\n"
               f"{os.cpu_count()} CPUs (nproc), Python {platform.python_version()}, "
               f"{platform.system()} {platform.machine()}, load average {load:.1f} at the start; {where}; "
-              f"`switchboard serve`, `relay` and `projections run` as three processes and the simulator "
+              f"`switchboard serve`, `relay` and `projections run` (the latter two at nice "
+              f"{BACKGROUND_NICENESS}) as three processes and the simulator "
               f"in one (asyncio, aiohttp, websockets), all on the same CPUs. {args.duration:g} s of Poisson "
               f"rings per run, ring and talk times scaled by 0.1. **Server**: webhook received → frame "
               f"written "
