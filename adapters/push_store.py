@@ -4,13 +4,15 @@
 ``push_frames`` and calls ``pg_notify`` — all in one transaction. The counter's row lock
 serialises the frames of one agent, and PostgreSQL delivers notifications in commit order, so
 every listening process sees one agent's frames in ``seq`` order, with the same numbers.
-A notification carries the frame itself, or only its row id when it would not fit the
-8000-byte payload limit. The table is the replay window for reconnecting clients.
+A notification carries the frame itself behind a short ``|``-separated header, or only its
+row id when it would not fit the 8000-byte payload limit. The table is the replay window for
+reconnecting clients.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -18,7 +20,9 @@ from uuid import UUID
 
 from adapters.schema_pool import create_tables, schema_pool
 
-# pg_notify refuses payloads of 8000 bytes or more; leave room for the envelope's own fields.
+log = logging.getLogger("switchboard.push")
+
+# pg_notify refuses payloads of 8000 bytes or more.
 NOTIFY_LIMIT = 7800
 
 TABLES = (
@@ -99,26 +103,38 @@ WITH batch AS (
     FROM numbered
     RETURNING id, agent_id, seq, kind, body, received_at
 ), announced AS (
-    SELECT s.*, json_build_object('agent_id', s.agent_id, 'seq', s.seq, 'kind', s.kind,
-                                  'received_at', s.received_at, 'body', s.body)::text AS whole,
-           json_build_object('agent_id', s.agent_id, 'seq', s.seq, 'kind', s.kind,
-                             'received_at', s.received_at, 'id', s.id)::text AS by_id
+    -- "agent|seq|kind|received_at|body", or "#<row id>" when that would not fit: a header
+    -- to split, the body as it is — no JSON escaping of the frame inside another JSON.
+    SELECT s.*, concat_ws('|', s.agent_id, s.seq, s.kind, coalesce(s.received_at::text, ''), s.body)
+               AS whole
     FROM stored s
 )
 SELECT n.ord, a.agent_id, a.seq, a.kind, a.body, a.received_at,
-       pg_notify(%(channel)s, CASE WHEN octet_length(a.whole) < %(limit)s THEN a.whole ELSE a.by_id END)
+       pg_notify(%(channel)s, CASE WHEN octet_length(a.whole) < %(limit)s THEN a.whole
+                                   ELSE '#' || a.id END)
 FROM announced a JOIN numbered n ON n.agent_id = a.agent_id AND n.seq = a.seq
 ORDER BY a.agent_id, a.seq
 """
 
 
 def decode_notice(payload: str) -> tuple[RoutedFrame | None, int | None]:
-    """A NOTIFY payload → the frame it carries, or the row id to fetch it by."""
-    notice = json.loads(payload)
-    if "id" in notice:
-        return None, int(notice["id"])
-    return RoutedFrame(UUID(notice["agent_id"]), int(notice["seq"]), str(notice["kind"]),
-                       str(notice["body"]), notice.get("received_at")), None
+    """A NOTIFY payload → the frame it carries, or the row id to fetch it by; neither for a
+    payload it cannot read (the sessions' gap fill fetches such a frame from the window).
+    Also reads the JSON notices of earlier versions, for processes upgraded one by one."""
+    try:
+        if payload.startswith("#"):
+            return None, int(payload[1:])
+        if payload.startswith("{"):
+            notice = json.loads(payload)
+            if "id" in notice:
+                return None, int(notice["id"])
+            return RoutedFrame(UUID(notice["agent_id"]), int(notice["seq"]), str(notice["kind"]),
+                               str(notice["body"]), notice.get("received_at")), None
+        agent, seq, kind, received, body = payload.split("|", 4)
+        return RoutedFrame(UUID(agent), int(seq), kind, body, float(received) if received else None), None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        log.warning("unreadable push notice of %d characters ignored", len(payload))
+        return None, None
 
 
 def _rest(frame: OutgoingFrame) -> str:
