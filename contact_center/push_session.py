@@ -41,9 +41,8 @@ class PushSession:
             await self._send_replay(socket, replay.frames, replay.complete, replay.current, live=False)
         await self._heartbeat(socket)
         while True:
-            try:
-                item = await asyncio.wait_for(connection.queue.get(), self.heartbeat_seconds)
-            except TimeoutError:
+            item = await connection.next(self.heartbeat_seconds)
+            if item is None:
                 await self._heartbeat(socket)
                 continue
             if isinstance(item, CatchUp):

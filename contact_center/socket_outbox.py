@@ -34,3 +34,17 @@ class Outbox(Generic[T]):
         except asyncio.QueueFull:
             self.too_slow.set()
             SLOW_CLIENTS_DROPPED.labels(self.role).inc()
+
+    async def next(self, timeout: float) -> T | None:
+        """The next item, or None after ``timeout`` seconds without one. An item already
+        queued is taken at once; otherwise one wait, no task: ``asyncio.wait_for`` wraps the
+        wait in a task of its own (Python 3.11), one more turn of the loop per frame."""
+        try:
+            return self.queue.get_nowait()
+        except asyncio.QueueEmpty:
+            pass
+        try:
+            async with asyncio.timeout(timeout):
+                return await self.queue.get()
+        except TimeoutError:
+            return None

@@ -7,7 +7,6 @@ resume: a reconnecting wallboard gets a fresh snapshot, which says everything it
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from contact_center.socket_outbox import Outbox
@@ -54,9 +53,8 @@ class SupervisorSession:
     async def _pump(self, socket: FrameSocket) -> None:
         connection = self.connection
         while True:
-            try:
-                frame = await asyncio.wait_for(connection.queue.get(), self.heartbeat_seconds)
-            except TimeoutError:
+            frame = await connection.next(self.heartbeat_seconds)
+            if frame is None:
                 await socket.send_text(frame_text(type="heartbeat", last_seq=connection.seq))
                 continue
             await socket.send_text(frame.text(connection.seq + 1))
