@@ -28,7 +28,9 @@ class CallOffered:
     queue: str | None = None
     # display names as the lookup found them (None: erased, or not yet on a card)
     customer_names: dict[UUID, str | None] = field(default_factory=dict)
-    card: Card | None = None  # a single match's card, as the lookup read it (None: not read)
+    # A single match's card as the lookup read it; None when not read or not projected yet
+    # (the push side then reads it once more).
+    card: Card | None = None
     received_at: float = 0.0  # time.perf_counter() when the ring reached us, for latency metrics
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -136,13 +136,13 @@ def _card_parts(customer: str) -> tuple[str, str]:
 
 
 _CARD = "WITH RECURSIVE {} {}".format(*_card_parts("%(id)s::uuid"))
-_SINGLE_CARD = _card_parts("(SELECT id FROM single)")
+_SINGLE_EXPRESSIONS, _SINGLE_QUERY = _card_parts("(SELECT id FROM single)")
 # The lookup's customers with their names and, for a single one, its card: what a ring needs.
 _NAMED_WITH_CARD = (
     f"WITH RECURSIVE found AS (SELECT f.customer_id, c.display_name FROM ({RESOLVED}) f "
     f"LEFT JOIN {CARDS} c USING (customer_id)), "
     "single AS (SELECT (array_agg(customer_id))[1] AS id FROM found HAVING count(*) = 1), "
-    f"{_SINGLE_CARD[0]}, card AS ({_SINGLE_CARD[1]}) "
+    f"{_SINGLE_EXPRESSIONS}, card AS ({_SINGLE_QUERY}) "
     "SELECT (SELECT json_agg(json_build_array(customer_id, display_name) ORDER BY customer_id) "
     "FROM found), card.* FROM (SELECT 1) AS one LEFT JOIN card ON true")
 
