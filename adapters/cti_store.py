@@ -6,6 +6,12 @@ token itself is shown once and never stored); ``cti_blocked_numbers`` and
 ``cti_calls`` remembers, per interaction, which agents a call was offered to and whether
 they have been told it was taken or ended, so each notification goes out once however often
 the telephony system repeats an event. It holds no phone numbers.
+
+Its ``cti_calls`` writes commit without waiting for the WAL flush (``synchronous_commit =
+off``), like the push frames they gate: a ring's screen-pop never waits for a disk flush. A
+crash loses at most the last fraction of a second of this bookkeeping, never the calls
+themselves (those are events in the event store): a repeated ``newCall`` pops again, and an
+answer or hangup of such a call tells only the agent who took it.
 """
 
 from __future__ import annotations
@@ -52,7 +58,7 @@ class StoredIntegration:
 class CtiStore:
     def __init__(self, database_url: str, schema: str, max_size: int = 8) -> None:
         self.schema = schema
-        self.pool = schema_pool(database_url, schema, max_size, autocommit=True)
+        self.pool = schema_pool(database_url, schema, max_size, autocommit=True, synchronous_commit=False)
 
     def create_tables(self) -> None:
         create_tables(self.pool, f"{self.schema}.cti", TABLES.split(";"))
@@ -60,6 +66,8 @@ class CtiStore:
     def add_integration(self, integration: StoredIntegration, key_id: str) -> None:
         try:
             with self.pool.connection() as conn, conn.transaction():
+                # A token is shown once: its integration is on disk before the token is.
+                conn.execute("SET LOCAL synchronous_commit TO on")
                 conn.execute("INSERT INTO cti_integrations (id, name, key_id, token_sha256) "
                              "VALUES (%s, %s, %s, %s)",
                              (integration.id, integration.name, key_id, integration.token_sha256))

@@ -9,6 +9,7 @@ from api.body_limit import BodyLimitMiddleware
 from api.lifespan import background_work
 from api.page_headers import PageHeadersMiddleware
 from api.problems import install_problem_handlers
+from api.ring_lane import RingLane
 from api.routes import (
     agent_socket,
     agent_tokens,
@@ -42,6 +43,7 @@ def create_app(container: Container) -> FastAPI:
         lifespan=background_work,
     )
     app.state.container = container
+    app.state.ring_lane = RingLane(container.settings.cti_ring_threads)
     install_problem_handlers(app)
     install_access_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.max_body_bytes)

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import log_redaction
+from api.ring_lane import RingLane
 from contact_center.bootstrap import Container
 
 
@@ -31,3 +32,5 @@ async def background_work(app: FastAPI) -> AsyncIterator[None]:
         await container.push.stop()
         await asyncio.to_thread(container.relay.stop)
         await asyncio.to_thread(container.projections.stop)
+        ring_lane: RingLane = app.state.ring_lane
+        await asyncio.to_thread(ring_lane.close)

@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = Field(default=65536, ge=1024)
     login_max_failures: int = Field(default=5, ge=1)
     login_failure_window_seconds: int = Field(default=60, ge=1)
+    # Threads that handle CTI rings (newCall), apart from the pool every other request shares.
+    cti_ring_threads: int = Field(default=8, ge=1, le=64)
     push_heartbeat_seconds: float = 15.0  # a heartbeat frame after this much silence
     push_queue_size: int = 256  # frames waiting for one socket before it is dropped as too slow
     push_window_frames: int = 500  # per agent, kept for reconnecting clients ...

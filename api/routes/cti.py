@@ -20,9 +20,10 @@ from pydantic import ValidationError
 from api.access import PUBLIC
 from api.cti_body import BodyError, parse_body
 from api.dependencies import get_container
+from api.ring_lane import RingLane
 from api.schemas.cti import CtiEventIn
 from contact_center.bootstrap import Container
-from contact_center.cti_events import CtiEvent
+from contact_center.cti_events import CtiEvent, CtiEventKind
 from contact_center.cti_integrations import Integration
 
 router = APIRouter(prefix="/api/v1/cti", tags=["cti"], dependencies=[PUBLIC])
@@ -58,15 +59,23 @@ async def cti_webhook(token: str, request: Request, container: ContainerDep) -> 
     """A call event from a telephony system: ``newCall``, ``answer`` or ``hangup``.
 
     The token is checked first (a wrong one is 401 whatever the body), then the body (422),
-    then the event is applied — all in one trip to the thread pool, so a ring reaches the
-    screen-pop without waiting for the event loop in between."""
+    then the event is applied — all in one trip to a thread, so a ring reaches the
+    screen-pop without waiting for the event loop in between. Rings go to threads of their
+    own (:class:`~api.ring_lane.RingLane`), every other event to the shared pool."""
     received_at = time.perf_counter()  # for the screen-pop latency metric
     body = await request.body()
-    content_type = request.headers.get("content-type")
+    try:  # read here, answered after the token check
+        read: CtiEvent | RequestValidationError = cti_event(request.headers.get("content-type"), body)
+    except RequestValidationError as exc:
+        read = exc
 
     def handle() -> JSONResponse:
         integration = authenticated(token, container)
-        event = cti_event(content_type, body)
-        return JSONResponse(container.cti.handle(integration, event, received_at))
+        if isinstance(read, RequestValidationError):
+            raise read
+        return JSONResponse(container.cti.handle(integration, read, received_at))
 
+    if isinstance(read, CtiEvent) and read.kind is CtiEventKind.NEW_CALL:
+        ring_lane: RingLane = request.app.state.ring_lane
+        return await ring_lane.run(handle)
     return await run_in_threadpool(handle)

@@ -4,6 +4,7 @@ telephony systems send them (JSON, ``curl --data``, ``curl --form``)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,11 +40,13 @@ class RecordingNotifier:
     """Our own CallNotifier, keeping what the CTI service told it."""
 
     offers: list[CallOffered] = field(default_factory=list)
+    offer_threads: list[str] = field(default_factory=list)  # the thread each offer came from
     takes: list[CallTaken] = field(default_factory=list)
     ends: list[CallEnded] = field(default_factory=list)
 
     def offered(self, event: CallOffered) -> None:
         self.offers.append(event)
+        self.offer_threads.append(threading.current_thread().name)
 
     def taken(self, event: CallTaken) -> None:
         self.takes.append(event)

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adapters.services.stack import Endpoints
+from api.routes import cti as cti_routes
 from contact_center.bootstrap import Container
 from contact_center.settings import Settings
 from tests.integration.cti_requests import Rig, cti_rig
@@ -75,6 +76,23 @@ def test_documented_json_calls_through_their_whole_lifecycle(rig: Rig) -> None:
     assert (rig.call(answer_out["callId"])["status"], rig.call(answer_out["callId"])["agent_id"]) == (
         "answered", str(chris))
     assert len(rig.notifier.offers) == 1  # outbound calls pop no card
+
+
+def test_a_ring_is_handled_on_the_ring_lane_while_the_shared_pool_is_refused(
+        rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    staff(rig)
+
+    async def shared_pool_refused(*_: Any, **__: Any) -> Any:
+        raise AssertionError("this request waited for the shared thread pool")
+
+    monkeypatch.setattr(cti_routes, "run_in_threadpool", shared_pool_refused)
+    assert rig.send(NEW_CALL_IN) == {}
+    assert [name.split("_")[0] for name in rig.notifier.offer_threads] == ["cti-ring"]
+    # Answers and hangups share the pool with every other request: refused here.
+    rig.send({**NEW_CALL_IN, "event": "answer", "user": EMMA}, status=500)
+    monkeypatch.undo()
+    assert rig.send({**NEW_CALL_IN, "event": "answer", "user": EMMA}) == {}
+    assert rig.call(INBOUND_ID)["status"] == "answered"
 
 
 def test_documented_form_bodies(rig: Rig) -> None:
