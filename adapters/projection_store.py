@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from projections.base import Projection
+from projections.base import Params, Projection
 
 BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS projection_offsets (
@@ -81,7 +81,7 @@ class PgTx:
         rows: list[tuple[Any, ...]] = self._kept("reads").execute(query.encode(), params).fetchall()
         return rows
 
-    def fetch_each(self, reads: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
+    def fetch_each(self, reads: Sequence[tuple[str, Params]]) -> list[list[tuple[Any, ...]]]:
         with self.conn.pipeline():
             cursors = [self.conn.execute(query.encode(), params) for query, params in reads]
         return [cursor.fetchall() for cursor in cursors]

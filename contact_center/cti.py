@@ -82,8 +82,7 @@ class CtiService:
 
             self._write(integration, event, reject)
             return {"action": "reject", "reason": "busy"}
-        found = self._match(caller, with_card=True)
-        offered = self.agents.offered(event.users, event.answering_number, event.queue)
+        found, offered = self._match_and_offer(caller, event)
         if self.store.remember_call(interaction_id, integration.id, event.call_id, offered):
             self.notifier.offered(CallOffered(
                 call_id=event.call_id, interaction_id=interaction_id, agent_ids=offered,
@@ -207,12 +206,21 @@ class CtiService:
         except InvalidIdentity:
             return raw.strip()
 
-    def _match(self, number: str | None, *, with_card: bool = False) -> LookupResult:
+    def _match(self, number: str | None) -> LookupResult:
         if number is None:
             return LookupResult(Match.WITHHELD, [], None)
         if not number.startswith("+"):
             return LookupResult(Match.NONE, [], None)  # an internal extension
-        return self.lookup.lookup(phone=number, card_at=self.clock.now() if with_card else None)
+        return self.lookup.lookup(phone=number)
+
+    def _match_and_offer(self, caller: str | None,
+                         event: CtiEvent) -> tuple[LookupResult, tuple[UUID, ...]]:
+        """The caller's match (with a single match's card) and the agents the call is offered
+        to, read in one round trip."""
+        if caller is None or not caller.startswith("+"):
+            return self._match(caller), self.agents.offered(event.users, event.answering_number, event.queue)
+        offer = self.agents.offered_read(event.users, event.answering_number, event.queue)
+        return self.lookup.ring_lookup(caller, self.clock.now(), offer)
 
     @staticmethod
     def _single(found: LookupResult) -> UUID | None:

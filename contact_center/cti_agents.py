@@ -12,7 +12,7 @@ from uuid import UUID
 
 from adapters.read_store import ReadStore
 from projections import agent_directory as directory
-from projections.base import Tx
+from projections.base import Read, Tx
 from projections.identity_lookup import IdentityDigest
 
 
@@ -21,6 +21,13 @@ def _dial_forms(number: str) -> list[str]:
     value = number.strip()
     bare = value.removeprefix("+")
     return list(dict.fromkeys([value, bare, "+" + bare]))
+
+
+def _agent_id(value: str) -> UUID | None:
+    try:
+        return UUID(value.strip())
+    except ValueError:
+        return None
 
 
 class CtiAgents:
@@ -33,13 +40,15 @@ class CtiAgents:
         """Who an inbound call rings for: the agents named in ``user``; else the one
         ``answeringNumber`` names; else the available agents of the team ``queue``."""
         with self.reads.glancing() as tx:
-            named = directory.by_names(tx, self.digest, users)
-            if named:
-                return tuple(named)
-            numbered = self._by_number(tx, answering_number)
-            if numbered is not None:
-                return (numbered,)
-            return tuple(directory.available_in_team(tx, queue)) if queue else ()
+            return self.offered_read(users, answering_number, queue).run(tx)
+
+    def offered_read(self, users: Sequence[str], answering_number: str | None,
+                     queue: str | None) -> Read[tuple[UUID, ...]]:
+        """:meth:`offered` as one statement, to send along with another read."""
+        number = (answering_number or "").strip()
+        read = directory.offered(self.digest, users, _dial_forms(number) if number else [],
+                                 number or None, _agent_id(number), queue or None)
+        return Read(read.query, read.params, lambda rows: tuple(read.parse(rows)))
 
     def answering(self, users: Sequence[str], answering_number: str | None) -> UUID | None:
         """Who took the call: a single agent named in ``user``; else the one
@@ -70,9 +79,8 @@ class CtiAgents:
                       directory.by_login(tx, self.digest, value)):
             if found:
                 return found[0]
-        try:
-            agent_id = UUID(value.strip())
-        except ValueError:
+        agent_id = _agent_id(value)
+        if agent_id is None:
             return None
         found = directory.by_id(tx, agent_id)
         return found[0] if found else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
 from uuid import UUID
 
 from adapters.read_store import ReadStore
@@ -12,6 +13,7 @@ from contact_center.identity_normalisation import is_withheld, normalise_phone
 from contact_center.read_your_writes import ReadConsistency
 from domain.errors import InvalidValue
 from domain.identity import canonical_email
+from projections.base import Read
 from projections.identity_lookup import IdentityDigest, IdentityLookupProjection
 from projections.screen_pop_card import (
     Card,
@@ -22,6 +24,7 @@ from projections.screen_pop_card import (
 
 PROJECTION = IdentityLookupProjection.name + "_v" + str(IdentityLookupProjection.version)
 CARDS = ScreenPopCardProjection().full_name
+T = TypeVar("T")
 
 
 class Match(StrEnum):
@@ -67,7 +70,23 @@ class LookupService:
             if card_at is None:
                 names = named_customers(tx, self.digest(kind, value))
             else:
-                names, card = named_customers_with_card(tx, self.digest(kind, value), card_at)
-        ids = list(names)
-        match = Match.NONE if not ids else Match.SINGLE if len(ids) == 1 else Match.MULTIPLE
-        return LookupResult(match, ids, value, names, card)
+                names, card = named_customers_with_card(self.digest(kind, value), card_at).run(tx)
+        return _result(value, names, card)
+
+    def ring_lookup(self, phone: str, card_at: datetime, also: Read[T]) -> tuple[LookupResult, T]:
+        """A ringing caller's lookup with the single match's card, and the read ``also``, in one
+        round trip: what a ring's screen-pop needs before it can pop."""
+        if is_withheld(phone):
+            with self.reads.glancing() as tx:
+                return LookupResult(Match.WITHHELD, [], None), also.run(tx)
+        value = normalise_phone(phone, self.default_region)
+        found = named_customers_with_card(self.digest("phone", value), card_at)
+        with self.reads.glancing() as tx:
+            rows, also_rows = tx.fetch_each([(found.query, found.params), (also.query, also.params)])
+        return _result(value, *found.parse(rows)), also.parse(also_rows)
+
+
+def _result(value: str, names: dict[UUID, str | None], card: Card | None) -> LookupResult:
+    ids = list(names)
+    match = Match.NONE if not ids else Match.SINGLE if len(ids) == 1 else Match.MULTIPLE
+    return LookupResult(match, ids, value, names, card)

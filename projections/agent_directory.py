@@ -9,11 +9,11 @@ Extensions, team, presence and the active flag are plain.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from projections.base import Handler, ProjectedEvent, Projection, Tx
+from projections.base import Handler, ProjectedEvent, Projection, Read, Tx
 from projections.identity_lookup import IdentityDigest
 
 TABLE = "agent_directory_v1"
@@ -91,6 +91,47 @@ class AgentDirectoryProjection(Projection):
     def deactivated(self, tx: Tx, event: ProjectedEvent) -> None:
         tx.write(f"UPDATE {TABLE} SET active = false, presence = 'offline' WHERE agent_id = %s",
                    (event.aggregate_id,))
+
+
+# Every way a ring may name the agents it is offered to, in the order they are tried: by
+# name or login (tier 0), by the answering number as an extension (1), a login (2) or an
+# agent id (3), and the available agents of the queue's team (4). One statement, so the
+# ring's lookup and this share a round trip.
+_OFFERED = (
+    f"SELECT 0, agent_id, login_digest, name_digest FROM {TABLE} WHERE active "
+    "AND (login_digest = ANY (%(logins)s::text[]) OR name_digest = ANY (%(names)s::text[])) "
+    f"UNION ALL SELECT 1, agent_id, NULL, NULL FROM {TABLE} WHERE active "
+    "AND extensions && %(extensions)s::text[] "
+    f"UNION ALL SELECT 2, agent_id, NULL, NULL FROM {TABLE} WHERE active AND login_digest = %(login)s::text "
+    f"UNION ALL SELECT 3, agent_id, NULL, NULL FROM {TABLE} WHERE active AND agent_id = %(agent_id)s::uuid "
+    f"UNION ALL SELECT 4, agent_id, NULL, NULL FROM {TABLE} WHERE active AND team = %(team)s::text "
+    "AND presence = 'available' ORDER BY 1, 2")
+
+
+def offered(digest: IdentityDigest, names: Sequence[str], extensions: Sequence[str], login: str | None,
+            agent_id: UUID | None, team: str | None) -> Read[list[UUID]]:
+    """Who a call is offered to: the active agents ``names`` names (logins or display names,
+    in the order named); else the first agent found by extension, then login, then id; else
+    the available agents of ``team``."""
+    wanted = [folded(n) for n in names if n.strip()]
+    logins = {digest(LOGIN, n): i for i, n in enumerate(wanted)}
+    shown = {digest(NAME, n): i for i, n in enumerate(wanted)}
+
+    def parse(rows: list[tuple[Any, ...]]) -> list[UUID]:
+        if not rows:
+            return []
+        tier = rows[0][0]
+        found = [row for row in rows if row[0] == tier]
+        if tier == 0:
+            found.sort(key=lambda r: min(logins.get(r[2], len(wanted)), shown.get(r[3], len(wanted))))
+        elif tier in (1, 2, 3):
+            found = found[:1]
+        return [UUID(str(row[1])) for row in found]
+
+    return Read(_OFFERED, {
+        "logins": list(logins), "names": list(shown), "extensions": list(extensions),
+        "login": None if login is None else digest(LOGIN, folded(login)), "agent_id": agent_id,
+        "team": team}, parse)
 
 
 def by_names(tx: Tx, digest: IdentityDigest, names: Iterable[str]) -> list[UUID]:

@@ -13,8 +13,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from uuid import UUID
+
+Params = Sequence[Any] | Mapping[str, Any]
 
 
 class ReadModelMissing(Exception):
@@ -45,8 +47,24 @@ class Tx(Protocol):
     def fetchall(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple[Any, ...]]:
         ...
 
-    def fetch_each(self, reads: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
+    def fetch_each(self, reads: Sequence[tuple[str, Params]]) -> list[list[tuple[Any, ...]]]:
         """Several independent reads sent together (one round trip); their rows, in order."""
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Read(Generic[T]):
+    """One statement and how to read its rows, so reads of different modules can share a round
+    trip (:meth:`Tx.fetch_each`)."""
+
+    query: str
+    params: Mapping[str, Any]
+    parse: Callable[[list[tuple[Any, ...]]], T]
+
+    def run(self, tx: Tx) -> T:
+        return self.parse(tx.fetchall(self.query, self.params))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from projections.base import Tx
+from projections.base import Params, Tx
 from projections.caller_history_schema import INTERACTIONS
 
 Columns = Mapping[str, Any]
@@ -111,6 +111,6 @@ class InteractionUpserts:
         self.flush()
         return self.tx.fetchall(query, params)
 
-    def fetch_each(self, reads: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
+    def fetch_each(self, reads: Sequence[tuple[str, Params]]) -> list[list[tuple[Any, ...]]]:
         self.flush()
         return self.tx.fetch_each(reads)

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from projections.base import Tx
+from projections.base import Read, Tx
 from projections.identity_lookup import RESOLVED
 from projections.screen_pop_tables import (
     CARDS,
@@ -163,15 +163,18 @@ def _contact(interaction_id: str, channel: str, direction: str, started_at: str,
                        status, outcome, _uuid(agent_id))
 
 
-def named_customers_with_card(tx: Tx, digest: str, now: datetime) -> tuple[dict[UUID, str | None],
-                                                                            Card | None]:
+def named_customers_with_card(digest: str, now: datetime) -> Read[tuple[dict[UUID, str | None],
+                                                                         Card | None]]:
     """:func:`named_customers`, and for a single one its card as :func:`card_for` reads it
     (None when it has no card yet): one statement for a ring's screen-pop."""
-    row = tx.fetchone(_NAMED_WITH_CARD, {"digest": digest, "depth": MAX_MERGE_DEPTH,
-                                         "last": LAST_CONTACTS, "since": _since(now)})
-    assert row is not None  # one row, whatever matched
-    names = {UUID(str(cid)): name for cid, name in row[0] or ()}
-    return names, None if row[1] is None else _card(row[1:])
+
+    def parse(rows: list[tuple[Any, ...]]) -> tuple[dict[UUID, str | None], Card | None]:
+        (row,) = rows  # one row, whatever matched
+        names = {UUID(str(cid)): name for cid, name in row[0] or ()}
+        return names, None if row[1] is None else _card(row[1:])
+
+    return Read(_NAMED_WITH_CARD, {"digest": digest, "depth": MAX_MERGE_DEPTH, "last": LAST_CONTACTS,
+                                   "since": _since(now)}, parse)
 
 
 def named_customers(tx: Tx, digest: str) -> dict[UUID, str | None]:
