@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from uuid import UUID
 
@@ -25,7 +26,7 @@ log = logging.getLogger("switchboard.push")
 
 class PushRouter:
     def __init__(self, store: PushStore, feed: PushFeed, *, queue_size: int, heartbeat_seconds: float,
-                 prune_seconds: float = 60.0) -> None:
+                 prune_seconds: float = 60.0, handover_seconds: float = 0.05) -> None:
         self.store = store
         self.feed = feed
         self.hub = PushHub(queue_size)
@@ -33,21 +34,35 @@ class PushRouter:
         self.prune_seconds = prune_seconds
         self._tasks: list[asyncio.Task[None]] = []
         self._listening: asyncio.Event | None = None
+        self.handover_seconds = handover_seconds
         self._loop: asyncio.AbstractEventLoop | None = None  # this process's sockets' loop, once started
+        self._loop_thread: int | None = None
 
     def publish(self, frames: Sequence[OutgoingFrame]) -> list[RoutedFrame]:
         """Number and route ``frames`` (from any thread, in any process); returns them numbered.
-        Sockets of this process get them straight away; other processes hear the NOTIFY."""
+        Sockets of this process get them straight away; other processes hear the NOTIFY.
+
+        From a thread other than the event loop's, this returns once the loop has handed the
+        frames to this process's sockets (or after ``handover_seconds``). The caller waits
+        asleep instead of going on with Python work (a ring goes on to record the call): a
+        thread running Python keeps the interpreter lock for up to its switch interval
+        (5 ms) while the loop waits for it to write the frames."""
         routed = self.store.append(frames) if frames else []
         loop = self._loop
-        if routed and loop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody to tell here
-                loop.call_soon_threadsafe(self._deliver_here, routed)
+        if not routed or loop is None:
+            return routed
+        handed_over = threading.Event()
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody to tell here
+            loop.call_soon_threadsafe(self._deliver_here, routed, handed_over)
+            if threading.get_ident() != self._loop_thread:
+                handed_over.wait(self.handover_seconds)
         return routed
 
-    def _deliver_here(self, frames: list[RoutedFrame]) -> None:
+    def _deliver_here(self, frames: list[RoutedFrame], handed_over: threading.Event) -> None:
         for frame in frames:
             self.hub.deliver(frame)
+        # Set after the sessions these deliveries woke have sent: their turns were queued first.
+        asyncio.get_running_loop().call_soon(handed_over.set)
 
     @contextlib.contextmanager
     def session(self, agent_id: UUID) -> Iterator[PushSession]:
@@ -63,6 +78,7 @@ class PushRouter:
         if self._tasks:
             return
         self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
         self._listening = asyncio.Event()
         self._tasks = [asyncio.create_task(self.feed.run(self.hub.deliver, self._connected)),
                        asyncio.create_task(self._prune_forever())]

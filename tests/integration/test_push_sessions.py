@@ -85,9 +85,14 @@ def test_the_publishing_process_hands_its_frames_to_its_own_sockets_without_the_
         await router.start()
         async with agent_socket(router, agent) as socket:
             await socket.next("heartbeat")
-            published = await asyncio.to_thread(router.publish, [
-                OutgoingFrame(agent, "call_ended", {"n": n}) for n in range(3)])
+
+            def publish() -> tuple[list[RoutedFrame], int]:
+                published = router.publish([OutgoingFrame(agent, "call_ended", {"n": n}) for n in range(3)])
+                return published, socket.frames.qsize()  # sent by the time publish returned
+
+            published, sent = await asyncio.to_thread(publish)
             assert [f.seq for f in published] == [1, 2, 3]
+            assert sent == 3
             assert [(await socket.next("call_ended"))["n"] for _ in range(3)] == [0, 1, 2]
         await router.stop()
         after = await asyncio.to_thread(router.publish, [OutgoingFrame(agent, "call_ended", {"n": 3})])
