@@ -40,7 +40,7 @@ class LookupResult:
     customer_ids: list[UUID]
     normalised: str | None
     display_names: dict[UUID, str | None] = field(default_factory=dict)  # from the screen-pop cards
-    card: Card | None = None  # a single match's card, when asked for (``card_at``) and projected
+    card: Card | None = None  # a single match's card, for a ring (:meth:`LookupService.ring_lookup`)
 
 
 class LookupService:
@@ -52,9 +52,7 @@ class LookupService:
         self.default_region = default_region
 
     def lookup(self, *, phone: str | None = None, email: str | None = None,
-               min_position: int | None = None, card_at: datetime | None = None) -> LookupResult:
-        """With ``card_at``, a single match comes with its card as of that moment, read in the
-        same statement (what a ring's screen-pop shows)."""
+               min_position: int | None = None) -> LookupResult:
         if (phone is None) == (email is None):
             raise InvalidValue("give exactly one of phone or email", field="phone")
         if phone is not None and is_withheld(phone):
@@ -65,13 +63,9 @@ class LookupService:
             kind, value = "email", canonical_email(str(email))
         self.consistency.require(PROJECTION, min_position)
         self.consistency.require(CARDS, min_position)
-        card = None
         with self.reads.glancing() as tx:  # one statement: one snapshot on its own
-            if card_at is None:
-                names = named_customers(tx, self.digest(kind, value))
-            else:
-                names, card = named_customers_with_card(self.digest(kind, value), card_at).run(tx)
-        return _result(value, names, card)
+            names = named_customers(tx, self.digest(kind, value))
+        return _result(value, names, None)
 
     def ring_lookup(self, phone: str, card_at: datetime, also: Read[T]) -> tuple[LookupResult, T]:
         """A ringing caller's lookup with the single match's card, and the read ``also``, in one
