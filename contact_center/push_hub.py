@@ -35,6 +35,7 @@ class AgentConnection(Outbox[Outbound]):
         self.agent_id = agent_id
         self.last_seq = 0  # the newest frame this connection has sent (or skipped past on resync)
         self.last_offered = 0  # the newest frame queued: a frame heard twice is queued once
+        self.first_offered: int | None = None  # the first frame queued since the socket opened
 
 
 class PushHub:
@@ -65,6 +66,8 @@ class PushHub:
         for connection in tuple(self._connections.get(frame.agent_id, ())):
             if frame.seq > connection.last_offered:
                 connection.last_offered = frame.seq
+                if connection.first_offered is None:
+                    connection.first_offered = frame.seq
                 connection.offer(frame)
 
     def catch_up(self) -> None:

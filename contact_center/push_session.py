@@ -35,7 +35,10 @@ class PushSession:
         connection = self.connection
         replay = await asyncio.to_thread(self.store.replay, connection.agent_id, last_seq)
         if last_seq is None:
-            connection.last_seq = replay.current  # a fresh client starts from now
+            # A fresh client starts from now: from when its socket opened, so a frame queued
+            # while the replay was read (and counted in it) is still sent.
+            first = connection.first_offered
+            connection.last_seq = replay.current if first is None else min(replay.current, first - 1)
         else:
             connection.last_seq = last_seq
             await self._send_replay(socket, replay.frames, replay.complete, replay.current, live=False)

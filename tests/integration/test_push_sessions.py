@@ -101,6 +101,25 @@ def test_the_publishing_process_hands_its_frames_to_its_own_sockets_without_the_
     run_apart(scenario())
 
 
+def test_a_fresh_client_gets_a_frame_published_while_its_session_starts(store: PostgresPushStore) -> None:
+    async def scenario() -> None:
+        router = PushRouter(store, SilentFeed(), queue_size=8, heartbeat_seconds=30)
+        agent, socket = uuid4(), RecordingSocket()
+        await router.start()
+        await asyncio.to_thread(router.publish, [OutgoingFrame(agent, "call_ended", {"n": 0})])
+        with router.session(agent) as session:  # the socket is open ...
+            # ... and a ring pops before the session has read where the agent's frames stand
+            published = await asyncio.to_thread(router.publish, [OutgoingFrame(agent, "screen_pop", {})])
+            running = asyncio.create_task(session.run(socket, None, expires_at=1e12))
+            assert await socket.next() == {"type": "heartbeat", "last_seq": 1}  # not the one before
+            assert (await socket.next())["seq"] == published[0].seq == 2
+            socket.gone.set()
+            await running
+        await router.stop()
+
+    run_apart(scenario())
+
+
 def test_a_socket_is_closed_when_its_token_expires(store: PostgresPushStore) -> None:
     async def scenario() -> None:
         router = PushRouter(store, SilentFeed(), queue_size=8, heartbeat_seconds=30)
