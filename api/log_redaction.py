@@ -1,6 +1,11 @@
 """Secrets out of the server's logs: uvicorn logs every request line, and two kinds of URL
 carry a credential — the CTI webhook's path (``/api/v1/cti/<token>``, the integration's
-secret) and a browser websocket's ``?token=`` (a bearer token)."""
+secret) and a browser websocket's ``?token=`` (a bearer token).
+
+Successful CTI webhook requests are not logged at all (:class:`QuietCtiSuccesses`): a PBX
+posts three of them per call, each is recorded as events with the integration as actor, and
+formatting their lines costs the event loop that writes agents' screen-pops. A refused one
+(401, 422, …) is logged, redacted."""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ import re
 
 _CTI_PATH = re.compile(r"(/api/v1/cti/)[^\s\"?]+")
 _TOKEN_QUERY = re.compile(r"([?&](?:token|access_token)=)[^\s\"&]+")
-LOGGERS = ("uvicorn.access", "uvicorn.error")
+ACCESS_LOGGER = "uvicorn.access"
+LOGGERS = (ACCESS_LOGGER, "uvicorn.error")
+CTI_PREFIX = "/api/v1/cti/"
 
 
 def redact(text: str) -> str:
@@ -34,8 +41,24 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class QuietCtiSuccesses(logging.Filter):
+    """Drops uvicorn's access record of a CTI webhook request answered below 400."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if not isinstance(args, tuple) or len(args) != 5:
+            return True
+        path, status = args[2], args[4]
+        return not (isinstance(path, str) and path.startswith(CTI_PREFIX)
+                    and isinstance(status, int) and status < 400)
+
+
 def install() -> None:
-    """Attach the filter to uvicorn's loggers (idempotent)."""
+    """Attach the filters to uvicorn's loggers (idempotent): the dropping one first, so a
+    dropped line is not redacted in vain."""
+    access = logging.getLogger(ACCESS_LOGGER)
+    if not any(isinstance(f, QuietCtiSuccesses) for f in access.filters):
+        access.filters.insert(0, QuietCtiSuccesses())
     for name in LOGGERS:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactSecrets) for f in logger.filters):

@@ -72,8 +72,15 @@ def test_simulated_traffic_pops_every_offered_agent_and_ends_every_call(
                                                      tally=tally)).result()
 
         assert (report.errors, report.error_samples, report.sockets_lost) == (0, (), 0)
-        logged = log.read_text()  # request lines are logged, without the integration's secret
-        assert "POST /api/v1/cti/[redacted]" in logged
+        key_id = run.stage.cti_token.partition(".")[0]
+        refused = httpx.post(f"{base}/api/v1/cti/{key_id}.not-the-secret", json={}, timeout=30)
+        assert refused.status_code == 401
+        logged = log.read_text()
+        # Successful webhook requests are events in the store, not log lines; a refused one is
+        # logged, without the token.
+        assert logged.count("POST /api/v1/cti/") == 1
+        assert re.search(r'"POST /api/v1/cti/\[redacted\] HTTP/1.1" 401', logged)
+        assert key_id not in logged
         assert "Logging error" not in logged
         assert "Traceback" not in logged
         assert run.stage.cti_token.partition(".")[2] not in logged
