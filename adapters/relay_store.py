@@ -96,6 +96,10 @@ class PostgresRelayStore:
         self._conn.execute("SET tcp_keepalives_idle = 5")
         self._conn.execute("SET tcp_keepalives_interval = 2")
         self._conn.execute("SET tcp_keepalives_count = 3")
+        # Position writes do not wait for the WAL flush: a PostgreSQL crash may lose the last
+        # fraction of a second of them, and the relay then re-sends those batches — duplicates
+        # with the same ids, which the at-least-once contract allows and consumers skip.
+        self._conn.execute("SET synchronous_commit TO off")
         with self._conn.transaction():
             # Serialises first-time creation by relays starting together (CREATE TABLE IF NOT
             # EXISTS alone can race on the catalog).

@@ -134,10 +134,13 @@ class EventRelay:
         try:
             while not stop.is_set():
                 batch = store.read_after(position, self.batch_size)
-                LAG.labels(self.topic).set(max(0, store.latest() - position))
                 if not batch:
+                    LAG.labels(self.topic).set(0)
                     store.wait(self.heartbeat)  # the timeout is a heartbeat; NOTIFY wakes us
                     continue
+                # Only a full batch may have more behind it: a shorter one is all there was.
+                behind = store.latest() if len(batch) == self.batch_size else batch[-1].id
+                LAG.labels(self.topic).set(max(0, behind - position))
                 records = [self._to_record(notification) for notification in batch]
                 try:
                     publisher = publisher or self._open_publisher()
