@@ -45,9 +45,9 @@ class FetchPacing:
     a quiet consumer costs a fetch per idle wait and the first record after a pause is not
     held back at all."""
 
-    batch_min_bytes: int = 32 * 1024
-    batch_wait_ms: int = 50
-    idle_wait_ms: int = 500
+    batch_min_bytes: int
+    batch_wait_ms: int
+    idle_wait_ms: int
 
     def settings(self, *, idle: bool) -> tuple[int, int]:
         """``(fetch_min_bytes, fetch_max_wait_ms)`` for the next fetch."""

@@ -57,9 +57,9 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
 class ProjectionRunner:
     def __init__(self, projection: Projection, *, database_url: str, schema: str,
                  bootstrap_servers: str, topic: str, decoder: EventDecoder, group_prefix: str,
-                 partitions: int = 6, pacing: FetchPacing | None = None) -> None:
+                 pacing: FetchPacing, partitions: int = 6) -> None:
         self.projection = projection
-        self.pacing = pacing or FetchPacing()
+        self.pacing = pacing
         self._idle_pace: bool | None = None  # which pacing the consumer's next fetch has
         self.topic = topic
         self.decoder = decoder

@@ -75,9 +75,7 @@ def projection_host(settings: Settings, endpoints: Endpoints, keys: DataKeyStore
             projection, database_url=endpoints.database_url, schema=settings.db_schema,
             bootstrap_servers=endpoints.kafka_bootstrap_servers, topic=topic, decoder=decoder,
             group_prefix=settings.topic_prefix, partitions=settings.event_partitions,
-            pacing=FetchPacing(batch_min_bytes=settings.projection_fetch_min_bytes,
-                               batch_wait_ms=settings.projection_fetch_wait_ms,
-                               idle_wait_ms=settings.projection_idle_fetch_wait_ms))
+            pacing=fetch_pacing(settings))
 
     def open_rebuild(projection: Projection) -> SideBySideRebuild:
         return SideBySideRebuild(
@@ -114,3 +112,10 @@ def event_relay(settings: Settings, endpoints: Endpoints, app: SwitchboardApplic
         to_record=envelope.record,
         batch_size=settings.relay_batch_size,
     )
+
+
+def fetch_pacing(settings: Settings) -> FetchPacing:
+    """How long a projection worker's fetches may wait, as configured."""
+    return FetchPacing(batch_min_bytes=settings.projection_fetch_min_bytes,
+                       batch_wait_ms=settings.projection_fetch_wait_ms,
+                       idle_wait_ms=settings.projection_idle_fetch_wait_ms)

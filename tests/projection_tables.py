@@ -12,6 +12,8 @@ from psycopg import sql
 from adapters.projected_events import EventDecoder
 from adapters.projection_runner import ProjectionRunner
 from adapters.projection_store import applied_table
+from contact_center.event_log_wiring import fetch_pacing
+from contact_center.settings import Settings
 from projections.base import Projection
 from tests.schemas import scratch_schema
 
@@ -69,7 +71,8 @@ def built_from_scratch(database_url: str, bootstrap_servers: str, topic: str, pr
     with scratch_schema(database_url) as schema:
         runner = ProjectionRunner(projection, database_url=database_url, schema=schema,
                                   bootstrap_servers=bootstrap_servers, topic=topic, decoder=decoder,
-                                  group_prefix=schema, partitions=len(ends))
+                                  group_prefix=schema, partitions=len(ends),
+                                  pacing=fetch_pacing(Settings.model_construct()))  # the defaults
         try:
             deadline = time.monotonic() + timeout
             while any(runner.tables.offsets(topic).get(p, 0) < end for p, end in ends.items()):

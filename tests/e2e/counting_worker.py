@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from adapters.projected_events import EventDecoder
 from adapters.projection_runner import ProjectionRunner
 from adapters.services.stack import Endpoints
-from contact_center.event_log_wiring import data_key_store, identity_digest
+from contact_center.event_log_wiring import data_key_store, fetch_pacing, identity_digest
 from contact_center.projection_host import ProjectionHost
 from contact_center.settings import Settings
 from projections.base import Handler, ProjectedEvent, Projection, Tx
@@ -49,7 +49,7 @@ def main() -> None:
             projection, database_url=os.environ["DATABASE_URL"], schema=settings.db_schema,
             bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"],
             topic=f"{settings.topic_prefix}.events", decoder=EventDecoder(keys),
-            group_prefix=settings.topic_prefix)
+            group_prefix=settings.topic_prefix, pacing=fetch_pacing(settings))
 
     # The same host `switchboard projections run` uses: a worker that starts while the broker
     # is down keeps retrying instead of dying.
