@@ -24,7 +24,8 @@ class Tally:
     matches: dict[str, str] = field(default_factory=dict)  # call id → match shown in its pop
     frames: Counter[str] = field(default_factory=Counter)  # frame type → count
     unexpected_pops: int = 0
-    webhook_seconds: list[float] = field(default_factory=list)
+    webhook_seconds: list[float] = field(default_factory=list)  # requests sent on schedule
+    wind_down_requests: int = 0  # sent at once after the run's end, to end the calls still going
     statuses: Counter[str] = field(default_factory=Counter)  # planned Interaction outcome → calls
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
@@ -97,7 +98,8 @@ class SimulationReport:
                     and tally.matches[plan.call_id] != plan.match)
         return cls(
             agents=agents, frozen_agents=frozen, seconds=seconds, calls=len(plans), inbound=len(inbound),
-            outbound=len(plans) - len(inbound), requests=len(tally.webhook_seconds),
+            outbound=len(plans) - len(inbound),
+            requests=len(tally.webhook_seconds) + tally.wind_down_requests,
             pops_expected=sum(len(logins) for logins in tally.expected.values()),
             pops_received=len(tally.pops), missed_frames=tally.missing(),
             unexpected_pops=tally.unexpected_pops,
