@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import re
 
-_CTI_PATH = re.compile(r"(/api/v1/cti/)[^\s\"?]+")
 _TOKEN_QUERY = re.compile(r"([?&](?:token|access_token)=)[^\s\"&]+")
 ACCESS_LOGGER = "uvicorn.access"
 LOGGERS = (ACCESS_LOGGER, "uvicorn.error")
 CTI_PREFIX = "/api/v1/cti/"
+_CTI_PATH = re.compile("(" + re.escape(CTI_PREFIX) + r")[^\s\"?]+")
 
 
 def redact(text: str) -> str:

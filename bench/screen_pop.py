@@ -103,10 +103,10 @@ def serving(endpoints: Endpoints, schema: str, master_key: str, tmp: Path) -> It
                 "projections": ["projections", "run"]}
     procs = []
     for name, args in commands.items():
-        niceness = 0 if name == "serve" else BACKGROUND_NICENESS
+        niced = [] if name == "serve" else ["nice", "-n", str(BACKGROUND_NICENESS)]
         with (tmp / f"{name}.log").open("wb") as log:
-            procs.append(subprocess.Popen(["nice", "-n", str(niceness), sys.executable, "-m",
-                                           "contact_center.cli", *args], env=env,
+            procs.append(subprocess.Popen([*niced, sys.executable, "-m", "contact_center.cli", *args],
+                                          env=env,
                                           stdout=log, stderr=subprocess.STDOUT))
     base = f"http://127.0.0.1:{port}"
     try:

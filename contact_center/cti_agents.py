@@ -46,9 +46,8 @@ class CtiAgents:
                      queue: str | None) -> Read[tuple[UUID, ...]]:
         """:meth:`offered` as one statement, to send along with another read."""
         number = (answering_number or "").strip()
-        read = directory.offered(self.digest, users, _dial_forms(number) if number else [],
+        return directory.offered(self.digest, users, _dial_forms(number) if number else [],
                                  number or None, _agent_id(number), queue or None)
-        return Read(read.query, read.params, lambda rows: tuple(read.parse(rows)))
 
     def answering(self, users: Sequence[str], answering_number: str | None) -> UUID | None:
         """Who took the call: a single agent named in ``user``; else the one

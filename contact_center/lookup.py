@@ -68,11 +68,9 @@ class LookupService:
         return _result(value, names, None)
 
     def ring_lookup(self, phone: str, card_at: datetime, also: Read[T]) -> tuple[LookupResult, T]:
-        """A ringing caller's lookup with the single match's card, and the read ``also``, in one
-        round trip: what a ring's screen-pop needs before it can pop."""
-        if is_withheld(phone):
-            with self.reads.glancing() as tx:
-                return LookupResult(Match.WITHHELD, [], None), also.run(tx)
+        """A ringing caller's lookup (``phone`` a number, not withheld) with the single match's
+        card, and the read ``also``, in one round trip: what a ring's screen-pop needs before it
+        can pop."""
         value = normalise_phone(phone, self.default_region)
         found = named_customers_with_card(self.digest("phone", value), card_at)
         with self.reads.glancing() as tx:

@@ -93,6 +93,24 @@ class AgentDirectoryProjection(Projection):
                    (event.aggregate_id,))
 
 
+class _NamedAgents:
+    """Names as a telephony system sends them (logins or display names), as the digests to look
+    for, each with its position: agents found by them come back in the order named."""
+
+    def __init__(self, digest: IdentityDigest, names: Iterable[str]) -> None:
+        wanted = [folded(n) for n in names if n.strip()]
+        self.logins = {digest(LOGIN, n): i for i, n in enumerate(wanted)}
+        self.shown = {digest(NAME, n): i for i, n in enumerate(wanted)}
+        self.unnamed = len(wanted)
+
+    def ranked(self, rows: Iterable[tuple[Any, ...]]) -> tuple[UUID, ...]:
+        """``(agent_id, login_digest, name_digest)`` rows → agent ids in the order named."""
+        def position(row: tuple[Any, ...]) -> int:
+            return min(self.logins.get(row[1], self.unnamed), self.shown.get(row[2], self.unnamed))
+
+        return tuple(UUID(str(row[0])) for row in sorted(rows, key=position))
+
+
 # Every way a ring may name the agents it is offered to, in the order they are tried: by
 # name or login (tier 0), by the answering number as an extension (1), a login (2) or an
 # agent id (3), and the available agents of the queue's team (4). One statement, so the
@@ -109,44 +127,37 @@ _OFFERED = (
 
 
 def offered(digest: IdentityDigest, names: Sequence[str], extensions: Sequence[str], login: str | None,
-            agent_id: UUID | None, team: str | None) -> Read[list[UUID]]:
+            agent_id: UUID | None, team: str | None) -> Read[tuple[UUID, ...]]:
     """Who a call is offered to: the active agents ``names`` names (logins or display names,
     in the order named); else the first agent found by extension, then login, then id; else
     the available agents of ``team``."""
-    wanted = [folded(n) for n in names if n.strip()]
-    logins = {digest(LOGIN, n): i for i, n in enumerate(wanted)}
-    shown = {digest(NAME, n): i for i, n in enumerate(wanted)}
+    named = _NamedAgents(digest, names)
 
-    def parse(rows: list[tuple[Any, ...]]) -> list[UUID]:
+    def parse(rows: list[tuple[Any, ...]]) -> tuple[UUID, ...]:
         if not rows:
-            return []
+            return ()
         tier = rows[0][0]
-        found = [row for row in rows if row[0] == tier]
+        found = [row[1:] for row in rows if row[0] == tier]
         if tier == 0:
-            found.sort(key=lambda r: min(logins.get(r[2], len(wanted)), shown.get(r[3], len(wanted))))
-        elif tier in (1, 2, 3):
-            found = found[:1]
-        return [UUID(str(row[1])) for row in found]
+            return named.ranked(found)
+        return tuple(UUID(str(row[0])) for row in (found[:1] if tier in (1, 2, 3) else found))
 
     return Read(_OFFERED, {
-        "logins": list(logins), "names": list(shown), "extensions": list(extensions),
+        "logins": list(named.logins), "names": list(named.shown), "extensions": list(extensions),
         "login": None if login is None else digest(LOGIN, folded(login)), "agent_id": agent_id,
         "team": team}, parse)
 
 
 def by_names(tx: Tx, digest: IdentityDigest, names: Iterable[str]) -> list[UUID]:
     """Active agents whose login or display name is one of ``names``, in the order named."""
-    wanted = [folded(n) for n in names if n.strip()]
-    if not wanted:
+    named = _NamedAgents(digest, names)
+    if not named.logins:
         return []
-    logins = {digest(LOGIN, n): i for i, n in enumerate(wanted)}
-    shown = {digest(NAME, n): i for i, n in enumerate(wanted)}
     rows = tx.fetchall(
         f"SELECT agent_id, login_digest, name_digest FROM {TABLE} WHERE active "
         "AND (login_digest = ANY (%s) OR name_digest = ANY (%s)) ORDER BY agent_id",
-        (list(logins), list(shown)))
-    ranked = sorted(rows, key=lambda r: min(logins.get(r[1], len(wanted)), shown.get(r[2], len(wanted))))
-    return [UUID(str(row[0])) for row in ranked]
+        (list(named.logins), list(named.shown)))
+    return list(named.ranked(rows))
 
 
 def by_extension(tx: Tx, extensions: Iterable[str]) -> list[UUID]:
