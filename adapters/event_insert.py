@@ -8,6 +8,12 @@ So the whole transaction is one PL/pgSQL call, run as an implicit transaction on
 autocommit connection: the lock is taken, the events inserted and hashed
 (:func:`adapters.hash_chain.chain_function`), the idempotency record, key owners and subject
 links written, and the lot committed, all inside PostgreSQL.
+
+The relay is woken by a ``NOTIFY`` sent after that commit (:func:`notify_call`), in a
+transaction of its own, and not from inside the save. PostgreSQL serialises the commits of
+all notifying transactions under one lock, held through each commit's WAL flush: a save that
+notified from inside held every other notifier — the agents' push frames above all — behind its
+disk flush, and a slow flush stalled every screen-pop of the moment with it.
 """
 
 from __future__ import annotations
@@ -15,8 +21,7 @@ from __future__ import annotations
 from psycopg.sql import SQL, Composed, Identifier
 
 
-def record_function(schema: str, events_table: str, event_type: str, channel: str,
-                    lock_timeout: int) -> Composed:
+def record_function(schema: str, events_table: str, event_type: str, lock_timeout: int) -> Composed:
     """``{schema}.switchboard_record_events(…)``: returns the events' notification ids in the
     order given (ascending). A duplicate version or idempotency key aborts all of it."""
     return SQL("""
@@ -30,7 +35,6 @@ DECLARE
 BEGIN
     SET LOCAL lock_timeout = '{lock_timeout}s';
     LOCK TABLE {schema}.{events_table} IN EXCLUSIVE MODE;
-    NOTIFY {channel};
     WITH inserted AS (
         INSERT INTO {schema}.{events_table} (originator_id, originator_version, topic, state)
         SELECT u.originator_id, u.originator_version, u.topic, u.state FROM unnest(events) AS u
@@ -59,11 +63,15 @@ BEGIN
     RETURN QUERY SELECT unnest(ids);
 END
 $record$""").format(schema=Identifier(schema), events_table=Identifier(events_table),
-                    event_type=Identifier(event_type), channel=Identifier(channel),
-                    lock_timeout=SQL(str(int(lock_timeout))))
+                    event_type=Identifier(event_type), lock_timeout=SQL(str(int(lock_timeout))))
 
 
 def record_call(schema: str, event_type: str) -> Composed:
     return SQL("SELECT * FROM {schema}.switchboard_record_events(%b::{schema}.{event_type}[], "
                "%s::uuid[], %s::uuid[], %s::uuid[], %s::uuid[], %s::uuid, %s::text, %s::text, "
                "%s::text, %s::bigint)").format(schema=Identifier(schema), event_type=Identifier(event_type))
+
+
+def notify_call(channel: str) -> Composed:
+    """Wakes the relay: sent once a save has committed (a notification only, no WAL to flush)."""
+    return SQL("NOTIFY {channel}").format(channel=Identifier(channel))

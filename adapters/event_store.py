@@ -21,7 +21,7 @@ from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from adapters.data_keys import KEY_TABLES
-from adapters.event_insert import record_call, record_function
+from adapters.event_insert import notify_call, record_call, record_function
 from adapters.hash_chain import HASH_TABLES, chain_function
 
 
@@ -93,8 +93,9 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
         schema, table = datastore.schema, self.events_table_name
         self.sql_create_statements.append(chain_function(schema, table))
         self.sql_create_statements.append(record_function(
-            schema, table, self.stored_event_type_name, self.channel_name, datastore.lock_timeout))
+            schema, table, self.stored_event_type_name, datastore.lock_timeout))
         self.record_statement = record_call(schema, self.stored_event_type_name)
+        self.notify_statement = notify_call(self.channel_name)
 
     def create_table(self) -> None:
         """Create the tables with a lock held, so processes starting together (an API, a relay
@@ -117,11 +118,16 @@ class SwitchboardRecorder(PostgresApplicationRecorder):
         owners, links = sorted(kwargs.get("key_owners") or ()), sorted(kwargs.get("subject_links") or ())
         events = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
                   for e in stored_events]
-        with self.datastore.get_connection() as conn:
-            rows = conn.execute(self.record_statement, (
+        with self.datastore.get_connection() as conn, conn.pipeline() as pipeline:
+            # One round trip, two transactions: the save, then the relay's wake-up once it has
+            # committed (see adapters/event_insert.py for why not from inside the save).
+            saved = conn.execute(self.record_statement, (
                 events, *_columns(owners), *_columns(links), kwargs.get("erase_subject"),
                 *((claim.key, claim.fingerprint, claim.aggregate_id, claim.version) if claim
-                  else (None,) * 4)), prepare=True).fetchall()
+                  else (None,) * 4)), prepare=True)
+            pipeline.sync()
+            conn.execute(self.notify_statement, prepare=False)
+            rows = saved.fetchall()
         return [row["switchboard_record_events"] for row in rows]
 
     def aggregates_of_customer(self, customer_id: UUID) -> list[UUID]:
