@@ -35,7 +35,8 @@ from contact_center.simulation.engine import CallSimulator
 def push_router(settings: Settings, endpoints: Endpoints) -> PushRouter:
     store = PostgresPushStore(endpoints.database_url, settings.db_schema,
                               window_frames=settings.push_window_frames,
-                              window_seconds=settings.push_window_seconds)
+                              window_seconds=settings.push_window_seconds,
+                              max_size=settings.push_pool_size)
     return PushRouter(store, PostgresPushFeed(endpoints.database_url, settings.db_schema, store),
                       queue_size=settings.push_queue_size,
                       heartbeat_seconds=settings.push_heartbeat_seconds)

@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     push_queue_size: int = 256  # frames waiting for one socket before it is dropped as too slow
     push_window_frames: int = 500  # per agent, kept for reconnecting clients ...
     push_window_seconds: float = 600.0  # ... and for this long at most
+    # PostgreSQL connections that number and announce frames: one per ring thread, and more
+    # for the answers and hangups that tell agents a call was taken or ended.
+    push_pool_size: int = Field(default=12, ge=1, le=64)
 
     # Gamification (docs/gamification.md): the versioned rules file (a relative path is looked
     # up in the working directory, then beside the code), the time zone of days, weeks and

@@ -1,5 +1,6 @@
 """The relay's lag gauge: stored events not yet published, asking PostgreSQL for the latest id only
-when a full batch says there may be more (a relay loop against an in-memory store and log)."""
+when a full batch says there may be more, and waiting for a NOTIFY after a short batch instead of
+reading again (a relay loop against an in-memory store and log)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ class StoredLog:
         self.stop = stop
         self.saved: list[int] = []
         self.latest_asked = 0
+        self.reads = 0
 
     def try_lock(self) -> bool:
         return True
@@ -40,6 +42,7 @@ class StoredLog:
         self.saved.append(position)
 
     def read_after(self, position: int, limit: int) -> Sequence[Notification]:
+        self.reads += 1
         return [n for n in self.notifications if n.id > position][:limit]
 
     def latest(self) -> int:
@@ -67,7 +70,7 @@ class GaugeReadingLog:
         return None
 
 
-def test_the_lag_counts_what_is_unpublished_and_asks_for_the_latest_id_only_after_full_batches() -> None:
+def test_the_lag_counts_what_is_unpublished_and_more_is_asked_for_only_after_full_batches() -> None:
     stop = threading.Event()
     store, log = StoredLog(5, stop), GaugeReadingLog()
     relay = EventRelay(TOPIC, lambda: store, lambda: log,
@@ -76,4 +79,5 @@ def test_the_lag_counts_what_is_unpublished_and_asks_for_the_latest_id_only_afte
     assert store.saved == [2, 4, 5]
     assert log.lag_at_publish == [5, 3, 1]  # before each batch: what is not yet published
     assert store.latest_asked == 2  # after the two full batches; the short one was all there was
+    assert store.reads == 3  # after the short batch the relay waits for a NOTIFY, not reads again
     assert lag() == 0
