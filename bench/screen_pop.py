@@ -8,7 +8,9 @@ The bench seeds 2,000 agents and 1,000 customers through the application service
 runs of the simulator at ``--rate`` rings/s for ``--duration`` s: 500 agents connected, 2,000
 agents, 500 agents of whom 10 % hold a socket that never reads, and 500 agents at a fifth of the
 rate. Ring and talk times are scaled by 0.1 so
-answers and hangups run alongside the rings (a mean of 2.5 requests per call). ``relay`` and
+answers and hangups run alongside the rings (a mean of 2.5 requests per call). After the seeding
+the bench runs ``ANALYZE``, as a running deployment has planner statistics; each run starts once
+every read model has applied every stored event (the seeding's, the previous run's). ``relay`` and
 ``projections run`` run at ``nice 10`` (``BENCH_BACKGROUND_NICENESS``), as docs/running.md
 advises when they share CPUs with ``serve``: they are not on the ring's path, ``serve`` is.
 
@@ -119,8 +121,27 @@ def serving(endpoints: Endpoints, schema: str, master_key: str, tmp: Path) -> It
             proc.wait()
 
 
+def settle(container: Container, timeout: float = 300.0) -> None:
+    """Wait until every read model has applied every stored event, so that a run does not share
+    the CPUs with projection workers still catching up on the seeding or the previous run."""
+    newest = container.app.recorder.max_notification_id() or 0
+    for name in container.projections.names():
+        if not container.consistency.positions.wait(name, newest, timeout):
+            raise RuntimeError(f"projection {name} did not reach position {newest} in {timeout:.0f} s")
+
+
+def analyze(database_url: str, schema: str) -> None:
+    """Planner statistics for the seeded tables, as a deployment that has been running has them.
+    Without, autovacuum's first pass analyses every freshly filled table during the first run,
+    and each ANALYZE makes every session re-plan its statements on that table."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+        conn.execute("ANALYZE")
+
+
 def measure(container: Container, base: str, options: RunOptions) -> tuple[SimulationReport, float, float]:
     run = prepare(container, options)
+    settle(container)
     before, cpu = buckets(base), time.process_time()
     report = asyncio.run(play(call_simulator(base, run.stage.cti_token), run))
     after, cpu = buckets(base), time.process_time() - cpu
@@ -146,6 +167,8 @@ def run(endpoints: Endpoints, tmp: Path, rate: float, duration: float) -> list[s
             try:
                 began = time.monotonic()
                 prepare(container, BASE)  # the largest population once; each run seeds a prefix of it
+                settle(container)
+                analyze(endpoints.database_url, schema)
                 print(f"seeded {BASE.agents} agents and {BASE.customers} customers in "
                       f"{time.monotonic() - began:.0f} s", flush=True)
                 for name, agents, frozen, share in SCENARIOS:
@@ -189,7 +212,8 @@ def main() -> None:
               f"`switchboard serve`, `relay` and `projections run` (the latter two at nice "
               f"{BACKGROUND_NICENESS}) as three processes and the simulator "
               f"in one (asyncio, aiohttp, websockets), all on the same CPUs. {args.duration:g} s of Poisson "
-              f"rings per run, ring and talk times scaled by 0.1. **Server**: webhook received → frame "
+              f"rings per run, ring and talk times scaled by 0.1; `ANALYZE` after the seeding, each run "
+              f"started once every read model had caught up. **Server**: webhook received → frame "
               f"written "
               f"(`{HISTOGRAM}`, interpolated in buckets 1/2.5/5/10/25/50 ms…); **client**: request sent → "
               f"frame read; **webhook**: request sent → reply, for requests sent on schedule (the "
