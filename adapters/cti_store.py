@@ -5,7 +5,8 @@ token itself is shown once and never stored); ``cti_blocked_numbers`` and
 ``cti_caller_id_rules`` are its inbound block list and outbound caller-ID rules.
 ``cti_calls`` remembers, per interaction, which agents a call was offered to and whether
 they have been told it was taken or ended, so each notification goes out once however often
-the telephony system repeats an event. It holds no phone numbers.
+the telephony system repeats an event. It holds no phone numbers, and forgets a call after a
+retention period (:meth:`CtiStore.forget_calls`).
 
 Its ``cti_calls`` writes commit without waiting for the WAL flush (``synchronous_commit =
 off``), like the push frames they gate: a ring's screen-pop never waits for a disk flush. A
@@ -39,6 +40,7 @@ CREATE TABLE IF NOT EXISTS cti_calls (
     interaction_id uuid PRIMARY KEY, integration_id uuid NOT NULL, call_id text NOT NULL,
     offered uuid[] NOT NULL, taken_at timestamptz, ended_at timestamptz,
     created_at timestamptz NOT NULL DEFAULT now());
+CREATE INDEX IF NOT EXISTS cti_calls_created ON cti_calls (created_at);
 """
 
 
@@ -127,6 +129,14 @@ class CtiStore:
             row = conn.execute(f"UPDATE cti_calls SET {assignment} WHERE interaction_id = %s "
                                f"AND {condition} RETURNING offered", (interaction_id,)).fetchone()
         return None if row is None else tuple(UUID(str(a)) for a in row[0])
+
+    def forget_calls(self, older_than_seconds: float) -> int:
+        """Forget calls first seen longer ago than that; returns how many. The calls themselves
+        are events in the event store: only the bookkeeping of their notifications goes."""
+        with self.pool.connection() as conn:
+            cur = conn.execute("DELETE FROM cti_calls WHERE created_at < now() - make_interval(secs => %s)",
+                               (older_than_seconds,))
+            return int(cur.rowcount)
 
     def offered(self, interaction_id: UUID) -> tuple[UUID, ...]:
         with self.pool.connection() as conn:

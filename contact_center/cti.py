@@ -49,7 +49,8 @@ _CONNECTED = (InteractionStatus.ANSWERED, InteractionStatus.ON_HOLD)
 class CtiService:
     def __init__(self, runner: CommandRunner, clock: Clock, lookup: LookupService, agents: CtiAgents,
                  integrations: CtiIntegrations, store: CtiStore, default_region: str,
-                 notifier: CallNotifier | None = None, attempts: int = 3) -> None:
+                 notifier: CallNotifier | None = None, attempts: int = 3,
+                 call_retention_seconds: float = 24 * 3600.0) -> None:
         self.runner = runner
         self.clock = clock
         self.lookup = lookup
@@ -59,6 +60,7 @@ class CtiService:
         self.default_region = default_region
         self.notifier: CallNotifier = notifier or LoggingCallNotifier()
         self.attempts = attempts
+        self.call_retention_seconds = call_retention_seconds
 
     def handle(self, integration: Integration, event: CtiEvent, received_at: float) -> Reply:
         """Apply one event; the reply is what the telephony system should do (often ``{}``)."""
@@ -71,6 +73,12 @@ class CtiService:
         else:
             self._hangup(integration, event)
         return {}
+
+    def forget_old_calls(self) -> int:
+        """Drop the notification bookkeeping of calls past their retention; returns how many.
+        An event of such a call that still comes changes its Interaction as ever (guarded by
+        its state) and notifies nobody."""
+        return self.store.forget_calls(self.call_retention_seconds)
 
     def _ring(self, integration: Integration, event: CtiEvent, received_at: float) -> Reply:
         interaction_id = call_interaction_id(integration.id, event.call_id)

@@ -47,7 +47,8 @@ def cti_service(settings: Settings, endpoints: Endpoints, runner: CommandRunner,
     store = CtiStore(endpoints.database_url, settings.db_schema)
     store.create_tables()
     return CtiService(runner, clock, lookup, agents, CtiIntegrations(store, settings.default_region),
-                      store, settings.default_region, notifier)
+                      store, settings.default_region, notifier,
+                      call_retention_seconds=settings.cti_call_retention_hours * 3600)
 
 
 def audit_services(settings: Settings, endpoints: Endpoints, app: SwitchboardApplication,

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = Field(default=60, ge=1)
     # Threads that handle CTI rings (newCall), apart from the pool every other request shares.
     cti_ring_threads: int = Field(default=8, ge=1, le=64)
+    # How long the notification bookkeeping of a call is kept (``cti_calls``): a telephony
+    # system's events of one call come within this. Checked every 10 minutes by each API process.
+    cti_call_retention_hours: float = Field(default=24.0, gt=0, le=24 * 90)
     push_heartbeat_seconds: float = 15.0  # a heartbeat frame after this much silence
     push_queue_size: int = 256  # frames waiting for one socket before it is dropped as too slow
     push_window_frames: int = 500  # per agent, kept for reconnecting clients ...

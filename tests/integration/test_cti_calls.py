@@ -1,5 +1,5 @@
 """CTI calls on the domain: who a ring pops up for and with which caller match, repeated and
-out-of-order events, and the outcome of every hangup cause."""
+out-of-order events, the outcome of every hangup cause, and calls forgotten after their retention."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from adapters.services.stack import Endpoints
+from api.app import create_app
+from contact_center.bootstrap import bootstrap
 from contact_center.settings import Settings
+from tests.event_log import wait_for
 from tests.integration.cti_requests import Rig, cti_rig
 from tests.integration.event_counts import stored_event_count
 
@@ -141,3 +145,47 @@ def test_an_answer_naming_no_agent_is_422(rig: Rig) -> None:
     rig.send(event("newCall", "sole", user="Emma Taylor"))
     assert rig.send(event("answer", "sole")) == {}  # offered to one agent: that one took it
     assert rig.call("sole")["status"] == "answered"
+
+
+def backdate_calls(rig: Rig, call_ids: list[str], hours: float) -> None:
+    with rig.container.cti.store.pool.connection() as conn:
+        conn.execute("UPDATE cti_calls SET created_at = now() - make_interval(hours => %s) "
+                     "WHERE call_id = ANY (%s)", (hours, call_ids))
+
+
+def known_calls(rig: Rig) -> set[str]:
+    with rig.container.cti.store.pool.connection() as conn:
+        return {str(row[0]) for row in conn.execute("SELECT call_id FROM cti_calls").fetchall()}
+
+
+def test_calls_past_their_retention_are_forgotten_and_their_late_events_notify_nobody(rig: Rig) -> None:
+    rig.onboard("Emma Taylor", "emma", "support", ("1002",), presence="available")
+    for call_id in ("old-1", "old-2", "recent"):
+        assert rig.send(event("newCall", call_id, user="Emma Taylor")) == {}
+    backdate_calls(rig, ["old-1", "old-2"], hours=25)  # the retention is 24 hours
+    assert rig.container.cti.forget_old_calls() == 2
+    assert known_calls(rig) == {"recent"}
+    assert rig.container.cti.forget_old_calls() == 0
+
+    # A late hangup of a forgotten call ends it as ever and tells nobody; the recent one tells.
+    ends_before = len(rig.notifier.ends)
+    assert rig.send(event("hangup", "old-1", cause="cancel")) == {}
+    assert rig.call("old-1")["status"] == "abandoned"
+    assert len(rig.notifier.ends) == ends_before
+    assert rig.send(event("hangup", "recent", cause="cancel")) == {}
+    assert [end.call_id for end in rig.notifier.ends[ends_before:]] == ["recent"]
+
+
+def test_an_api_process_forgets_old_calls_when_it_starts(
+    rig: Rig, pipeline_settings: Settings, services: Endpoints
+) -> None:
+    rig.onboard("Emma Taylor", "emma", "support", ("1002",), presence="available")
+    assert rig.send(event("newCall", "stale", user="Emma Taylor")) == {}
+    assert rig.send(event("newCall", "fresh", user="Emma Taylor")) == {}
+    backdate_calls(rig, ["stale"], hours=48)
+    another = bootstrap(pipeline_settings, services)  # another API process, on the same database
+    try:
+        with TestClient(create_app(another)):
+            wait_for(lambda: known_calls(rig) == {"fresh"}, timeout=30, what="the stale call to be forgotten")
+    finally:
+        another.close()
