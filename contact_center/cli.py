@@ -149,7 +149,7 @@ def serve(host: str | None = None, port: int | None = None) -> None:
         _fail(error)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     application = create_app(container)
-    settle_heap()
+    settle_heap(serving=True)
     try:
         uvicorn.run(application, host=host or settings.http_host,
                     port=port or settings.http_port, log_level="info")
