@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from api import log_redaction
 from api.ring_lane import RingLane
 from contact_center.bootstrap import Container
+from contact_center.periodic import repeat
 
 log = logging.getLogger("switchboard.cti")
 FORGET_CALLS_EVERY = 600.0  # seconds between two looks for calls past their retention
@@ -31,7 +32,9 @@ async def background_work(app: FastAPI) -> AsyncIterator[None]:
         container.projections.start()
     await container.push.start()  # listen for agents' frames before the first socket connects
     await container.wallboard.start()  # listen for projection commits for supervisors' sockets
-    forgetting = asyncio.create_task(forget_old_calls(container, FORGET_CALLS_EVERY))
+    # CTI calls past their retention, forgotten at start and every 10 minutes by each API process.
+    forgetting = asyncio.create_task(repeat(container.cti.forget_old_calls, FORGET_CALLS_EVERY, log,
+                                            "forgetting old CTI calls"))
     try:
         yield
     finally:
@@ -44,16 +47,3 @@ async def background_work(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(container.projections.stop)
         ring_lane: RingLane = app.state.ring_lane
         await asyncio.to_thread(ring_lane.close)
-
-
-async def forget_old_calls(container: Container, every: float) -> None:
-    """The CTI calls past their retention are forgotten when the app starts, then every ``every``
-    seconds (each API process does it; a second DELETE finds nothing)."""
-    while True:
-        try:
-            forgotten = await asyncio.to_thread(container.cti.forget_old_calls)
-            if forgotten:
-                log.info("forgot %d CTI calls past their retention", forgotten)
-        except Exception:
-            log.exception("forgetting old CTI calls failed; trying again later")
-        await asyncio.sleep(every)

@@ -21,6 +21,7 @@ key made of the interaction id and the event, and a concurrent write to the same
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,7 @@ from domain.errors import InvalidIdentity, InvalidValue
 from domain.interaction import Interaction
 from domain.interaction_values import Direction, InteractionStatus
 
+log = logging.getLogger("switchboard.cti")
 Reply = dict[str, str]
 Change = Callable[[Interaction, datetime], None]
 _CONNECTED = (InteractionStatus.ANSWERED, InteractionStatus.ON_HOLD)
@@ -78,7 +80,10 @@ class CtiService:
         """Drop the notification bookkeeping of calls past their retention; returns how many.
         An event of such a call that still comes changes its Interaction as ever (guarded by
         its state) and notifies nobody."""
-        return self.store.forget_calls(self.call_retention_seconds)
+        forgotten = self.store.forget_calls(self.call_retention_seconds)
+        if forgotten:
+            log.info("forgot %d CTI calls past their retention", forgotten)
+        return forgotten
 
     def _ring(self, integration: Integration, event: CtiEvent, received_at: float) -> Reply:
         interaction_id = call_interaction_id(integration.id, event.call_id)

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from adapters.push_feed import PushFeed
 from adapters.push_store import OutgoingFrame, PushStore, RoutedFrame
+from contact_center.periodic import repeat
 from contact_center.push_hub import PushHub
 from contact_center.push_session import PushSession
 
@@ -81,7 +82,8 @@ class PushRouter:
         self._loop_thread = threading.get_ident()
         self._listening = asyncio.Event()
         self._tasks = [asyncio.create_task(self.feed.run(self.hub.deliver, self._connected)),
-                       asyncio.create_task(self._prune_forever())]
+                       asyncio.create_task(repeat(self.store.prune, self.prune_seconds, log,
+                                                  "pruning old push frames"))]
         try:
             await asyncio.wait_for(self._listening.wait(), timeout)
         except TimeoutError:
@@ -99,11 +101,3 @@ class PushRouter:
         if self._listening.is_set():
             self.hub.catch_up()  # re-listening: frames announced meanwhile went unheard
         self._listening.set()
-
-    async def _prune_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self.prune_seconds)
-            try:
-                await asyncio.to_thread(self.store.prune)
-            except Exception:
-                log.exception("pruning old push frames failed; trying again later")

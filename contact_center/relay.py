@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from prometheus_client import Counter, Gauge, Histogram
@@ -134,39 +134,44 @@ class EventRelay:
         try:
             while not stop.is_set():
                 batch = store.read_after(position, self.batch_size)
-                if not batch:
-                    LAG.labels(self.topic).set(0)
-                    store.wait(self.heartbeat)  # the timeout is a heartbeat; NOTIFY wakes us
-                    continue
-                # Only a full batch may have more behind it: a shorter one is all there was.
-                behind = store.latest() if len(batch) == self.batch_size else batch[-1].id
-                LAG.labels(self.topic).set(max(0, behind - position))
-                records = [self._to_record(notification) for notification in batch]
-                try:
-                    publisher = publisher or self._open_publisher()
-                    with PUBLISH_SECONDS.labels(self.topic).time():
-                        publisher.publish(records)
-                except EventLogUnavailable as exc:
-                    log.warning("relay for %s: event log unavailable (%s); position %d kept",
-                                self.topic, exc, position)
-                    if publisher is not None:
-                        publisher.close()
+                if batch:
+                    # Only a full batch may have more behind it: a shorter one is all there was.
+                    behind = store.latest() if len(batch) == self.batch_size else batch[-1].id
+                    LAG.labels(self.topic).set(max(0, behind - position))
+                    try:
+                        publisher = self._publish(publisher, batch)
+                    except EventLogUnavailable as exc:
+                        log.warning("relay for %s: event log unavailable (%s); position %d kept",
+                                    self.topic, exc, position)
                         publisher = None
-                    stop.wait(self._backoff())
-                    continue
-                position = batch[-1].id
-                store.save_position(position)
-                PUBLISHED.labels(self.topic).inc(len(records))
-                self._failures = 0
+                        stop.wait(self._backoff())
+                        continue
+                    position = batch[-1].id
+                    store.save_position(position)
+                    PUBLISHED.labels(self.topic).inc(len(batch))
+                    self._failures = 0
                 if len(batch) < self.batch_size:
-                    # All there was at the read: wait for the next NOTIFY instead of reading
-                    # again at once (one round trip less per batch). Saves committed meanwhile
-                    # have notified already, so the wait returns at once for them.
+                    # All there was at the read (nothing, or a short batch): wait for a NOTIFY
+                    # rather than read again at once; the timeout is a heartbeat. Saves
+                    # committed meanwhile have notified already, so it returns at once for them.
                     LAG.labels(self.topic).set(0)
                     store.wait(self.heartbeat)
         finally:
             if publisher is not None:
                 publisher.close()
+
+    def _publish(self, publisher: EventLogPublisher | None,
+                 batch: Sequence[Notification]) -> EventLogPublisher:
+        """Send ``batch`` with ``publisher`` (opened if None) and block until the broker has
+        acknowledged every record; the publisher to go on with. On failure it is closed."""
+        publisher = publisher or self._open_publisher()
+        try:
+            with PUBLISH_SECONDS.labels(self.topic).time():
+                publisher.publish([self._to_record(notification) for notification in batch])
+        except EventLogUnavailable:
+            publisher.close()
+            raise
+        return publisher
 
     def _backoff(self) -> float:
         self._failures += 1
