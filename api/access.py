@@ -69,17 +69,27 @@ CurrentUser = Annotated[Principal, Depends(current_principal)]
 
 
 class RoleGuard:
-    """The dependency behind a declaration; ``roles`` None means public."""
+    """The dependency behind ``allow(...)``. A plain ``def``: FastAPI runs it in the thread
+    pool, as signing in with an API key reads the database."""
 
-    def __init__(self, roles: frozenset[Role] | None) -> None:
-        self.roles = roles
+    def __init__(self, roles: frozenset[Role]) -> None:
+        self.roles: frozenset[Role] | None = roles
 
     def __call__(self, connection: HTTPConnection) -> None:
-        if self.roles is None:
-            return
         principal = current_principal(connection)
-        if principal.role not in self.roles:
+        if self.roles is not None and principal.role not in self.roles:
             raise AccessDenied(403, f"the {principal.role.value} role may not use this")
+
+
+class OpenToAll:
+    """The dependency behind ``PUBLIC``: checks nothing, and is ``async`` so that FastAPI calls
+    it on the event loop: a plain ``def`` would cost every public request (each CTI webhook
+    among them) a hop to the thread pool and back."""
+
+    roles: frozenset[Role] | None = None
+
+    async def __call__(self) -> None:
+        return None
 
 
 def require_own_agent(principal: Principal, agent_id: object) -> None:
@@ -95,7 +105,7 @@ def allow(*roles: Role) -> Any:
     return Depends(RoleGuard(frozenset(roles)))
 
 
-PUBLIC: params.Depends = Depends(RoleGuard(None))
+PUBLIC: params.Depends = Depends(OpenToAll())
 
 
 def routes(app: FastAPI) -> list[Any]:
@@ -114,7 +124,8 @@ def original(route: Any) -> BaseRoute:
 def declared(route: Any) -> list[frozenset[Role] | None]:
     """The declarations of a route: one each for the roles given, None for PUBLIC."""
     if isinstance(original(route), APIRoute | APIWebSocketRoute):
-        return [dep.call.roles for dep in route.dependant.dependencies if isinstance(dep.call, RoleGuard)]
+        return [dep.call.roles for dep in route.dependant.dependencies
+                if isinstance(dep.call, RoleGuard | OpenToAll)]
     if isinstance(original(route), Route) and route.path in DOCUMENTATION_PATHS:
         return [None]
     return []

@@ -93,3 +93,38 @@ def test_a_route_without_a_declaration_is_refused_when_the_app_is_built(containe
         with pytest.raises(RuntimeError, match="forgotten|twice"):
             check_declarations(wrong)
     assert any(isinstance(original(r), APIRoute) for r in routes(app))
+
+
+
+def test_public_routes_check_nothing_on_a_worker_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``PUBLIC`` is awaited on the event loop; only ``allow(...)``, which may read the
+    database for an API key, is run in the thread pool."""
+    from starlette.concurrency import run_in_threadpool
+
+    from api.access import allow
+
+    hops: list[str] = []
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(type(func).__name__)
+        return await run_in_threadpool(func, *args, **kwargs)
+
+    monkeypatch.setattr("fastapi.dependencies.utils.run_in_threadpool", counted)
+    app = FastAPI()
+    app.state.container = None
+    router = APIRouter()
+
+    @router.get("/open", dependencies=[PUBLIC])
+    async def open_to_all() -> dict[str, str]:
+        return {}
+
+    @router.get("/agents-only", dependencies=[allow(Role.AGENT)])
+    async def agents_only() -> dict[str, str]:
+        return {}
+
+    app.include_router(router)
+    with TestClient(app, raise_server_exceptions=False) as local:  # no container: only hops count
+        assert local.get("/open").status_code == 200
+        assert hops == []
+        local.get("/agents-only", headers={"Authorization": "Bearer x"})
+        assert hops == ["RoleGuard"]
