@@ -115,19 +115,27 @@ class CtiStore:
                 (interaction_id, integration_id, call_id, list(offered)))
             return cur.rowcount == 1
 
-    def mark_taken(self, interaction_id: UUID) -> tuple[UUID, ...] | None:
+    def mark_taken(self, interaction_id: UUID, integration_id: UUID, call_id: str) -> tuple[UUID, ...] | None:
         """The agents the call was offered to, the first time it is marked taken while not
-        ended; None after that."""
-        return self._mark(interaction_id, "taken_at = now()", "taken_at IS NULL AND ended_at IS NULL")
+        ended; None after that. A call not seen before is remembered as offered to nobody."""
+        return self._mark(interaction_id, integration_id, call_id, "taken_at",
+                          "c.taken_at IS NULL AND c.ended_at IS NULL")
 
-    def mark_ended(self, interaction_id: UUID) -> tuple[UUID, ...] | None:
-        """The agents the call was offered to, the first time it is marked ended; None after."""
-        return self._mark(interaction_id, "ended_at = now()", "ended_at IS NULL")
+    def mark_ended(self, interaction_id: UUID, integration_id: UUID, call_id: str) -> tuple[UUID, ...] | None:
+        """The agents the call was offered to, the first time it is marked ended; None after.
+        A call not seen before is remembered as offered to nobody."""
+        return self._mark(interaction_id, integration_id, call_id, "ended_at", "c.ended_at IS NULL")
 
-    def _mark(self, interaction_id: UUID, assignment: str, condition: str) -> tuple[UUID, ...] | None:
+    def _mark(self, interaction_id: UUID, integration_id: UUID, call_id: str, column: str,
+              condition: str) -> tuple[UUID, ...] | None:
+        # One round trip: remember the call (an answer or hangup may be the first event of it
+        # that arrives) and mark it, returning whom it was offered to only when this marked it.
         with self.pool.connection() as conn:
-            row = conn.execute(f"UPDATE cti_calls SET {assignment} WHERE interaction_id = %s "
-                               f"AND {condition} RETURNING offered", (interaction_id,)).fetchone()
+            row = conn.execute(
+                f"INSERT INTO cti_calls AS c (interaction_id, integration_id, call_id, offered, {column}) "
+                f"VALUES (%s, %s, %s, '{{}}', now()) ON CONFLICT (interaction_id) DO UPDATE "
+                f"SET {column} = now() WHERE {condition} RETURNING c.offered",
+                (interaction_id, integration_id, call_id)).fetchone()
         return None if row is None else tuple(UUID(str(a)) for a in row[0])
 
     def forget_calls(self, older_than_seconds: float) -> int:

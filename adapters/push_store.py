@@ -81,11 +81,12 @@ def channel(schema: str) -> str:
 # One round trip for a whole batch: bump each agent's counter once by its number of frames
 # (agents in one order, so two batches for the same agents cannot deadlock), number the
 # frames in batch order, store them and announce each — the frame itself, or only its row id
-# when it would not fit a notification.
+# when it would not fit a notification. The arrays go in binary (%b): as text, each frame's
+# JSON would have every quote escaped on the way in, by a regular expression per quote.
 APPEND = """
 WITH batch AS (
-    SELECT * FROM unnest(%(agents)s::uuid[], %(kinds)s::text[], %(rests)s::text[],
-                         %(received)s::double precision[]) WITH ORDINALITY
+    SELECT * FROM unnest(%(agents)b::uuid[], %(kinds)b::text[], %(rests)b::text[],
+                         %(received)b::double precision[]) WITH ORDINALITY
         AS f(agent_id, kind, rest, received_at, ord)
 ), bumped AS (
     INSERT INTO push_sequences AS s (agent_id, seq)

@@ -125,7 +125,6 @@ class CtiService:
             agent = self.agents.calling(event.users, event.answering_number, event.from_number)
         else:
             agent = self.agents.answering(event.users, event.answering_number)
-        self.store.remember_call(interaction_id, integration.id, event.call_id)
         offered = self.store.offered(interaction_id) if agent is None else ()
 
         def answer(interaction: Interaction, now: datetime) -> None:
@@ -140,7 +139,7 @@ class CtiService:
         interaction = self._write(integration, event, answer, agent_id=agent if outbound else None)
         if interaction.status not in _CONNECTED or interaction.agent_id is None:
             return
-        offered_to = self.store.mark_taken(interaction_id)
+        offered_to = self.store.mark_taken(interaction_id, integration.id, event.call_id)
         if offered_to:
             self.notifier.taken(CallTaken(
                 call_id=event.call_id, interaction_id=interaction_id, agent_id=interaction.agent_id,
@@ -148,7 +147,6 @@ class CtiService:
 
     def _hangup(self, integration: Integration, event: CtiEvent) -> None:
         interaction_id = call_interaction_id(integration.id, event.call_id)
-        self.store.remember_call(interaction_id, integration.id, event.call_id)
 
         def hang_up(interaction: Interaction, now: datetime) -> None:
             if interaction.status in _CONNECTED:
@@ -159,7 +157,7 @@ class CtiService:
         interaction = self._write(integration, event, hang_up)
         if not interaction.is_finished:
             return
-        offered_to = self.store.mark_ended(interaction_id)
+        offered_to = self.store.mark_ended(interaction_id, integration.id, event.call_id)
         if offered_to:
             told = tuple(dict.fromkeys([*offered_to, *filter(None, [interaction.agent_id])]))
             self.notifier.ended(CallEnded(call_id=event.call_id, interaction_id=interaction_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 import phonenumbers
 
@@ -28,12 +29,16 @@ def is_withheld(raw: str) -> bool:
     return value.strip() in _WITHHELD
 
 
+@lru_cache(maxsize=16384)
 def normalise_phone(raw: str, default_region: str) -> str:
     """Return ``raw`` as E.164, reading national numbers in ``default_region``.
 
     Accepts any formatting, ``+`` or ``00`` prefixes, national numbers, and
     the bare international digits CTI systems send (``493055571600``), which
     are first tried as a national number, then as if prefixed with ``+``.
+    Results are remembered (a pure function of its arguments): a call's events repeat its
+    numbers, and the dialled number is one of a few hotlines; an invalid number raises
+    every time.
     """
     if default_region not in phonenumbers.SUPPORTED_REGIONS:
         raise ValueError(f"unknown default region {default_region!r}")
