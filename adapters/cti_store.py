@@ -24,6 +24,7 @@ from uuid import UUID
 import psycopg
 
 from adapters.schema_pool import create_tables, schema_pool
+from projections.base import Read
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS cti_integrations (
@@ -114,6 +115,23 @@ class CtiStore:
                 "VALUES (%s, %s, %s, %s) ON CONFLICT (interaction_id) DO NOTHING",
                 (interaction_id, integration_id, call_id, list(offered)))
             return cur.rowcount == 1
+
+    def claim_call(self, interaction_id: UUID, integration_id: UUID, call_id: str) -> Read[bool]:
+        """A ring's claim on its call as a statement to send along with the ring's lookup (one
+        round trip for both): true when this ring is the call's first event, false for a
+        repeated ``newCall`` or one arriving after its call's answer or hangup. The agents it
+        is offered to follow with :meth:`offer_call`, once they have their screen-pop."""
+        return Read("INSERT INTO cti_calls (interaction_id, integration_id, call_id, offered) "
+                    "VALUES (%(interaction)s, %(integration)s, %(call)s, '{}') "
+                    "ON CONFLICT (interaction_id) DO NOTHING RETURNING true",
+                    {"interaction": interaction_id, "integration": integration_id, "call": call_id},
+                    bool)
+
+    def offer_call(self, interaction_id: UUID, offered: Sequence[UUID]) -> None:
+        """Record whom a claimed call was offered to (taken and ended go to them)."""
+        with self.pool.connection() as conn:
+            conn.execute("UPDATE cti_calls SET offered = %s WHERE interaction_id = %s",
+                         (list(offered), interaction_id))
 
     def mark_taken(self, interaction_id: UUID, integration_id: UUID, call_id: str) -> tuple[UUID, ...] | None:
         """The agents the call was offered to, the first time it is marked taken while not

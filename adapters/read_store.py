@@ -14,7 +14,10 @@ from projections.base import ReadModelMissing, Tx
 
 class ReadStore:
     def __init__(self, database_url: str, schema: str, max_size: int = 8) -> None:
-        self.pool = schema_pool(database_url, schema, max_size, autocommit=True,
+        # Reads leave no WAL to flush; the one write that travels with reads (a ring's claim
+        # on its call, CTI bookkeeping written without waiting for the flush wherever it is
+        # written, see adapters/cti_store.py) need not wait for it either.
+        self.pool = schema_pool(database_url, schema, max_size, autocommit=True, synchronous_commit=False,
                                 isolation=psycopg.IsolationLevel.REPEATABLE_READ)
 
     @contextmanager

@@ -95,14 +95,16 @@ class CtiService:
 
             self._write(integration, event, reject)
             return {"action": "reject", "reason": "busy"}
-        found, offered = self._match_and_offer(caller, event)
-        if self.store.remember_call(interaction_id, integration.id, event.call_id, offered):
+        found, offered, first = self._match_and_offer(caller, event, integration)
+        if first:
             self.notifier.offered(CallOffered(
                 call_id=event.call_id, interaction_id=interaction_id, agent_ids=offered,
                 caller=found.normalised, match=found.match.value, customer_ids=tuple(found.customer_ids),
                 customer_names=found.display_names, card=found.card,
                 queue=event.queue, received_at=received_at,
                 extra={"integration": integration.name, "dialled": self._address(event.to_number)}))
+            if offered:
+                self.store.offer_call(interaction_id, offered)
         self._write(integration, event, None, customer_id=self._single(found))
         return {}
 
@@ -224,14 +226,20 @@ class CtiService:
             return LookupResult(Match.NONE, [], None)  # an internal extension
         return self.lookup.lookup(phone=number)
 
-    def _match_and_offer(self, caller: str | None,
-                         event: CtiEvent) -> tuple[LookupResult, tuple[UUID, ...]]:
-        """The caller's match (with a single match's card) and the agents the call is offered
-        to, read in one round trip."""
+    def _match_and_offer(self, caller: str | None, event: CtiEvent,
+                         integration: Integration) -> tuple[LookupResult, tuple[UUID, ...], bool]:
+        """The caller's match (with a single match's card), the agents the call is offered
+        to, and whether this ring is the call's first event (claiming the call): for a caller
+        with a number, all three in one round trip."""
+        interaction_id = call_interaction_id(integration.id, event.call_id)
         if caller is None or not caller.startswith("+"):
-            return self._match(caller), self.agents.offered(event.users, event.answering_number, event.queue)
+            offered = self.agents.offered(event.users, event.answering_number, event.queue)
+            first = self.store.remember_call(interaction_id, integration.id, event.call_id, offered)
+            return self._match(caller), offered, first
         offer = self.agents.offered_read(event.users, event.answering_number, event.queue)
-        return self.lookup.ring_lookup(caller, self.clock.now(), offer)
+        claim = self.store.claim_call(interaction_id, integration.id, event.call_id)
+        found, offered, first = self.lookup.ring_lookup(caller, self.clock.now(), offer, claim)
+        return found, offered, first
 
     @staticmethod
     def _single(found: LookupResult) -> UUID | None:

@@ -67,15 +67,17 @@ class LookupService:
             names = named_customers(tx, self.digest(kind, value))
         return _result(value, names, None)
 
-    def ring_lookup(self, phone: str, card_at: datetime, also: Read[T]) -> tuple[LookupResult, T]:
+    def ring_lookup(self, phone: str, card_at: datetime, offer: Read[T],
+                    claim: Read[bool]) -> tuple[LookupResult, T, bool]:
         """A ringing caller's lookup (``phone`` a number, not withheld) with the single match's
-        card, and the read ``also``, in one round trip: what a ring's screen-pop needs before it
-        can pop."""
+        card, the agents to offer the call to (``offer``) and the ring's claim on the call
+        (``claim``), in one round trip: what a ring's screen-pop needs before it can pop."""
         value = normalise_phone(phone, self.default_region)
         found = named_customers_with_card(self.digest("phone", value), card_at)
         with self.reads.glancing() as tx:
-            rows, also_rows = tx.fetch_each([(found.query, found.params), (also.query, also.params)])
-        return _result(value, *found.parse(rows)), also.parse(also_rows)
+            rows, offer_rows, claim_rows = tx.fetch_each(
+                [(found.query, found.params), (offer.query, offer.params), (claim.query, claim.params)])
+        return _result(value, *found.parse(rows)), offer.parse(offer_rows), claim.parse(claim_rows)
 
 
 def _result(value: str, names: dict[UUID, str | None], card: Card | None) -> LookupResult:
