@@ -105,7 +105,7 @@ class CtiService:
                 extra={"integration": integration.name, "dialled": self._address(event.to_number)}))
             if offered:
                 self.store.offer_call(interaction_id, offered)
-        self._write(integration, event, None, customer_id=self._single(found))
+        self._write(integration, event, None, first=first, customer_id=self._single(found))
         return {}
 
     def _dial(self, integration: Integration, event: CtiEvent) -> Reply:
@@ -166,8 +166,11 @@ class CtiService:
                                           agent_ids=told, outcome=interaction.status.value))
 
     def _write(self, integration: Integration, event: CtiEvent, change: Change | None,
-               **ring: Any) -> Interaction:
-        """Load the call's interaction, or ring it now, apply ``change``; return the result."""
+               *, first: bool = False, **ring: Any) -> Interaction:
+        """Load the call's interaction, or ring it now, apply ``change``; return the result.
+        ``first``: the ring claimed its call, so its interaction is almost surely new and is
+        rung without reading it first; should an answer or hangup have stored it meanwhile,
+        the save conflicts and the retry reads it."""
         interaction_id = call_interaction_id(integration.id, event.call_id)
         # Every change below is guarded by the call's state, so a repeated event changes nothing
         # and needs no look-up of its key first.
@@ -175,10 +178,14 @@ class CtiService:
                              idempotency_key=f"cti:{interaction_id}:{event.kind.value}", replay_first=False)
         written: list[Interaction] = []
 
+        skip_read = first  # on the first attempt only
+
         def work() -> list[Interaction]:
+            nonlocal skip_read
             now = self.clock.now()
-            interaction = self._existing(interaction_id) or self._new(interaction_id, integration,
-                                                                      event, now, **ring)
+            existing = None if skip_read else self._existing(interaction_id)
+            skip_read = False
+            interaction = existing or self._new(interaction_id, integration, event, now, **ring)
             if change is not None:
                 change(interaction, now)
             written[:] = [interaction]

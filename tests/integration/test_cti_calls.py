@@ -116,6 +116,21 @@ def test_out_of_order_events_are_ignored_gracefully(rig: Rig) -> None:
     assert [offer.call_id for offer in rig.notifier.offers] == ["late-answer"]  # no pop for over calls
 
 
+def test_a_ring_racing_its_calls_answer_reads_the_stored_call_and_changes_nothing(rig: Rig) -> None:
+    """A ring that claims its call is written without reading it first; when the call's answer
+    was stored but not yet marked in ``cti_calls`` (the row removed here to stand for that
+    moment), the ring's save conflicts and its retry reads the answered call."""
+    rig.onboard("Emma Taylor", "emma", "support", ("1002",))
+    assert rig.send(event("answer", "raced", user="emma")) == {}
+    with rig.container.cti.store.pool.connection() as conn:
+        conn.execute("DELETE FROM cti_calls WHERE call_id = 'raced'")
+    before = stored_event_count(rig.container)
+    assert rig.send(event("newCall", "raced", user="emma")) == {}
+    call = rig.call("raced")
+    assert (call["status"], call["version"]) == ("answered", 2)
+    assert stored_event_count(rig.container) == before
+
+
 OUTCOMES = {"normalClearing": "missed", "cancel": "abandoned", "noAnswer": "missed", "busy": "busy",
             "congestion": "missed", "notFound": "missed", "forwarded": "forwarded", "": "missed"}
 
