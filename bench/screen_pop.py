@@ -7,9 +7,9 @@ processes on embedded PostgreSQL and Kafka (or ``DATABASE_URL`` / ``KAFKA_BOOTST
 The bench seeds 2,000 agents and 1,000 customers through the application services, then plays
 runs of the simulator at ``--rate`` rings/s for ``--duration`` s: 500 agents connected, 2,000
 agents, 500 agents of whom 10 % hold a socket that never reads, and 500 agents at a fifth of the
-rate. Ring and talk times are scaled by 0.1 so
-answers and hangups run alongside the rings (a mean of 2.5 requests per call). After the seeding
-the bench runs ``ANALYZE``, as a running deployment has planner statistics; each run starts once
+rate. Ring and talk times are scaled by 0.1 so answers and hangups run alongside the rings (a
+mean of 2.5 requests per call). After the seeding the bench runs ``VACUUM (ANALYZE)`` on its
+tables, as a running deployment has vacuumed tables with planner statistics; each run starts once
 every read model has applied every stored event (the seeding's, the previous run's). ``relay`` and
 ``projections run`` run at ``nice 10`` (``BENCH_BACKGROUND_NICENESS``), as docs/running.md
 advises when they share CPUs with ``serve``: they are not on the ring's path, ``serve`` is.
@@ -131,12 +131,15 @@ def settle(container: Container, timeout: float = 300.0) -> None:
 
 
 def analyze(database_url: str, schema: str) -> None:
-    """Planner statistics for the seeded tables, as a deployment that has been running has them.
-    Without, autovacuum's first pass analyses every freshly filled table during the first run,
-    and each ANALYZE makes every session re-plan its statements on that table."""
+    """Planner statistics and vacuumed tables after the seeding, as a deployment that has been
+    running has them. Without, autovacuum's first passes vacuum and analyse every freshly
+    filled table during the first run (the seeding's inserts pass its thresholds), and each
+    ANALYZE makes every session re-plan its statements on that table."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
-        conn.execute("ANALYZE")
+        tables = [row[0] for row in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", (schema,))]
+        for table in tables:
+            conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(schema, table)))
 
 
 def measure(container: Container, base: str, options: RunOptions) -> tuple[SimulationReport, float, float]:
@@ -212,8 +215,8 @@ def main() -> None:
               f"`switchboard serve`, `relay` and `projections run` (the latter two at nice "
               f"{BACKGROUND_NICENESS}) as three processes and the simulator "
               f"in one (asyncio, aiohttp, websockets), all on the same CPUs. {args.duration:g} s of Poisson "
-              f"rings per run, ring and talk times scaled by 0.1; `ANALYZE` after the seeding, each run "
-              f"started once every read model had caught up. **Server**: webhook received → frame "
+              f"rings per run, ring and talk times scaled by 0.1; `VACUUM (ANALYZE)` after the seeding, "
+              f"each run started once every read model had caught up. **Server**: webhook received → frame "
               f"written "
               f"(`{HISTOGRAM}`, interpolated in buckets 1/2.5/5/10/25/50 ms…); **client**: request sent → "
               f"frame read; **webhook**: request sent → reply, for requests sent on schedule (the "
