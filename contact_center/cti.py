@@ -66,10 +66,19 @@ class CtiService:
 
     def handle(self, integration: Integration, event: CtiEvent, received_at: float) -> Reply:
         """Apply one event; the reply is what the telephony system should do (often ``{}``)."""
-        if event.kind is CtiEventKind.NEW_CALL:
-            if event.direction is Direction.OUTBOUND:
-                return self._dial(integration, event)
+        return self.begin(integration, event, received_at)()
+
+    def begin(self, integration: Integration, event: CtiEvent, received_at: float) -> Callable[[], Reply]:
+        """Do what cannot wait — an inbound ring's screen-pop — and return the rest of the
+        event's work, which returns the reply. Run apart, the rest (writing the call, which
+        waits for the disk) never holds up the next ring's pop."""
+        if event.kind is CtiEventKind.NEW_CALL and event.direction is Direction.INBOUND:
             return self._ring(integration, event, received_at)
+        return lambda: self._apply(integration, event)
+
+    def _apply(self, integration: Integration, event: CtiEvent) -> Reply:
+        if event.kind is CtiEventKind.NEW_CALL:
+            return self._dial(integration, event)
         if event.kind is CtiEventKind.ANSWER:
             self._answer(integration, event)
         else:
@@ -85,7 +94,8 @@ class CtiService:
             log.info("forgot %d CTI calls past their retention", forgotten)
         return forgotten
 
-    def _ring(self, integration: Integration, event: CtiEvent, received_at: float) -> Reply:
+    def _ring(self, integration: Integration, event: CtiEvent, received_at: float) -> Callable[[], Reply]:
+        """Pop the call on the offered agents' screens now; returns the writing of the call."""
         interaction_id = call_interaction_id(integration.id, event.call_id)
         caller = self._address(event.from_number)
         if integration.blocks(caller):
@@ -93,8 +103,10 @@ class CtiService:
                 if interaction.status is InteractionStatus.RINGING:
                     interaction.end_busy(actor=integration.actor, occurred_at=now)
 
-            self._write(integration, event, reject)
-            return {"action": "reject", "reason": "busy"}
+            def record_rejected() -> Reply:
+                self._write(integration, event, reject)
+                return {"action": "reject", "reason": "busy"}
+            return record_rejected
         found, offered, first = self._match_and_offer(caller, event, integration)
         if first:
             self.notifier.offered(CallOffered(
@@ -103,10 +115,13 @@ class CtiService:
                 customer_names=found.display_names, card=found.card,
                 queue=event.queue, received_at=received_at,
                 extra={"integration": integration.name, "dialled": self._address(event.to_number)}))
-            if offered:
+
+        def record() -> Reply:
+            if first and offered:
                 self.store.offer_call(interaction_id, offered)
-        self._write(integration, event, None, first=first, customer_id=self._single(found))
-        return {}
+            self._write(integration, event, None, first=first, customer_id=self._single(found))
+            return {}
+        return record
 
     def _dial(self, integration: Integration, event: CtiEvent) -> Reply:
         dialled = self._address(event.to_number)

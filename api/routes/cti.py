@@ -9,6 +9,7 @@ nothing is stored. The answer is ``{}``, or an instruction for the telephony sys
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -23,6 +24,7 @@ from api.dependencies import get_container
 from api.ring_lane import RingLane
 from api.schemas.cti import CtiEventIn
 from contact_center.bootstrap import Container
+from contact_center.cti import Reply
 from contact_center.cti_events import CtiEvent, CtiEventKind
 from contact_center.cti_integrations import Integration
 
@@ -60,8 +62,10 @@ async def cti_webhook(token: str, request: Request, container: ContainerDep) -> 
 
     The token is checked first (a wrong one is 401 whatever the body), then the body (422),
     then the event is applied — all in one trip to a thread, so a ring reaches the
-    screen-pop without waiting for the event loop in between. Rings go to threads of their
-    own (:class:`~api.ring_lane.RingLane`), every other event to the shared pool."""
+    screen-pop without waiting for the event loop in between. A ring pops on threads of its
+    own and writes its call on others (:class:`~api.ring_lane.RingLane`), so rings whose writes
+    wait for the disk never leave the next ring without a thread; every other event runs on
+    the shared pool."""
     received_at = time.perf_counter()  # for the screen-pop latency metric
     body = await request.body()
     try:  # read here, answered after the token check
@@ -69,13 +73,13 @@ async def cti_webhook(token: str, request: Request, container: ContainerDep) -> 
     except RequestValidationError as exc:
         read = exc
 
-    def handle() -> JSONResponse:
+    def begin() -> Callable[[], Reply]:
         integration = authenticated(token, container)
         if isinstance(read, RequestValidationError):
             raise read
-        return JSONResponse(container.cti.handle(integration, read, received_at))
+        return container.cti.begin(integration, read, received_at)
 
     if isinstance(read, CtiEvent) and read.kind is CtiEventKind.NEW_CALL:
         ring_lane: RingLane = request.app.state.ring_lane
-        return await ring_lane.run(handle)
-    return await run_in_threadpool(handle)
+        return JSONResponse(await ring_lane.write(await ring_lane.pop(begin)))
+    return JSONResponse(await run_in_threadpool(lambda: begin()()))

@@ -3,7 +3,9 @@ the replies (``{}``, ``reject``, ``dial``), tokens and malformed bodies."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from adapters.services.stack import Endpoints
 from api.routes import cti as cti_routes
 from contact_center.bootstrap import Container
 from contact_center.settings import Settings
+from tests.event_log import wait_for
 from tests.integration.cti_requests import Rig, cti_rig
 from tests.integration.event_counts import stored_event_count
 
@@ -88,11 +91,36 @@ def test_a_ring_is_handled_on_the_ring_lane_while_the_shared_pool_is_refused(
     monkeypatch.setattr(cti_routes, "run_in_threadpool", shared_pool_refused)
     assert rig.send(NEW_CALL_IN) == {}
     assert [name.split("_")[0] for name in rig.notifier.offer_threads] == ["cti-ring"]
+    assert rig.call(INBOUND_ID)["status"] == "ringing"  # written on the ring's writing threads
     # Answers and hangups share the pool with every other request: refused here.
     rig.send({**NEW_CALL_IN, "event": "answer", "user": EMMA}, status=500)
     monkeypatch.undo()
     assert rig.send({**NEW_CALL_IN, "event": "answer", "user": EMMA}) == {}
     assert rig.call(INBOUND_ID)["status"] == "answered"
+
+
+def test_rings_pop_while_the_writes_of_earlier_rings_wait(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More rings than popping threads, every write held (a disk that stalls): each still
+    pops, and each is recorded once the writes go on."""
+    staff(rig)
+    threads = rig.container.settings.cti_ring_threads
+    released = threading.Event()
+    write = rig.container.cti._write
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        assert released.wait(60), "the writes were never released"
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(rig.container.cti, "_write", held)
+    rings = [{**NEW_CALL_IN, "callId": f"held-{n}"} for n in range(threads + 2)]
+    with ThreadPoolExecutor(len(rings)) as pool:
+        replies = [pool.submit(rig.send, ring) for ring in rings]
+        wait_for(lambda: len(rig.notifier.offers) == len(rings), timeout=30,
+                 what="every ring popped while the writes were held")
+        assert not any(reply.done() for reply in replies)
+        released.set()
+        assert [reply.result(timeout=60) for reply in replies] == [{}] * len(rings)
+    assert {rig.call(f"held-{n}")["status"] for n in range(len(rings))} == {"ringing"}
 
 
 def test_documented_form_bodies(rig: Rig) -> None:
