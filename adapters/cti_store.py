@@ -105,16 +105,11 @@ class CtiStore:
             rows = conn.execute("SELECT name FROM cti_integrations ORDER BY name").fetchall()
         return [str(row[0]) for row in rows]
 
-    def remember_call(self, interaction_id: UUID, integration_id: UUID, call_id: str,
-                      offered: Sequence[UUID] = ()) -> bool:
-        """Record the call with the agents it is offered to; False when it was already known
-        (a repeated event, or a later event of the call arrived first)."""
+    def remember_call(self, interaction_id: UUID, integration_id: UUID, call_id: str) -> bool:
+        """:meth:`claim_call` on its own: False when the call was already known."""
+        claim = self.claim_call(interaction_id, integration_id, call_id)
         with self.pool.connection() as conn:
-            cur = conn.execute(
-                "INSERT INTO cti_calls (interaction_id, integration_id, call_id, offered) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (interaction_id) DO NOTHING",
-                (interaction_id, integration_id, call_id, list(offered)))
-            return cur.rowcount == 1
+            return claim.parse(conn.execute(claim.query, claim.params).fetchall())
 
     def claim_call(self, interaction_id: UUID, integration_id: UUID, call_id: str) -> Read[bool]:
         """A ring's claim on its call as a statement to send along with the ring's lookup (one
@@ -125,7 +120,7 @@ class CtiStore:
                     "VALUES (%(interaction)s, %(integration)s, %(call)s, '{}') "
                     "ON CONFLICT (interaction_id) DO NOTHING RETURNING true",
                     {"interaction": interaction_id, "integration": integration_id, "call": call_id},
-                    bool)
+                    lambda rows: bool(rows))
 
     def offer_call(self, interaction_id: UUID, offered: Sequence[UUID]) -> None:
         """Record whom a claimed call was offered to (taken and ended go to them)."""

@@ -256,7 +256,7 @@ class CtiService:
         interaction_id = call_interaction_id(integration.id, event.call_id)
         if caller is None or not caller.startswith("+"):
             offered = self.agents.offered(event.users, event.answering_number, event.queue)
-            first = self.store.remember_call(interaction_id, integration.id, event.call_id, offered)
+            first = self.store.remember_call(interaction_id, integration.id, event.call_id)
             return self._match(caller), offered, first
         offer = self.agents.offered_read(event.users, event.answering_number, event.queue)
         claim = self.store.claim_call(interaction_id, integration.id, event.call_id)

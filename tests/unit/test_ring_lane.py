@@ -1,4 +1,5 @@
-"""The CTI ring lane: its own threads, the caller's context, and a close that lets rings finish."""
+"""The CTI ring lane: its own threads (popping apart from writing), the caller's context, and a
+close that lets rings finish."""
 
 from __future__ import annotations
 
@@ -17,16 +18,17 @@ def test_work_runs_on_the_lane_with_the_callers_context() -> None:
     def work() -> tuple[str, str]:
         return threading.current_thread().name, REQUEST.get()
 
-    async def ring() -> tuple[str, str]:
+    async def ring() -> tuple[tuple[str, str], tuple[str, str]]:
         REQUEST.set("ring-1")
-        return await lane.run(work)
+        return await lane.pop(work), await lane.write(work)
 
     try:
-        name, request = asyncio.run(ring())
+        (popped_on, popped_for), (written_on, written_for) = asyncio.run(ring())
     finally:
         lane.close()
-    assert name.startswith("cti-ring")
-    assert request == "ring-1"
+    assert popped_on.startswith("cti-ring_")
+    assert written_on.startswith("cti-ring-write_")
+    assert popped_for == written_for == "ring-1"
 
 
 def test_close_waits_for_a_ring_in_hand() -> None:
@@ -39,7 +41,7 @@ def test_close_waits_for_a_ring_in_hand() -> None:
         recorded.append("ring")
 
     async def ring() -> None:
-        await lane.run(work)
+        await lane.write(work)
 
     runner = threading.Thread(target=asyncio.run, args=(ring(),))
     runner.start()
