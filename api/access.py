@@ -73,11 +73,11 @@ class RoleGuard:
     pool, as signing in with an API key reads the database."""
 
     def __init__(self, roles: frozenset[Role]) -> None:
-        self.roles: frozenset[Role] | None = roles
+        self.roles = roles
 
     def __call__(self, connection: HTTPConnection) -> None:
         principal = current_principal(connection)
-        if self.roles is not None and principal.role not in self.roles:
+        if principal.role not in self.roles:
             raise AccessDenied(403, f"the {principal.role.value} role may not use this")
 
 
@@ -86,7 +86,7 @@ class OpenToAll:
     it on the event loop: a plain ``def`` would cost every public request (each CTI webhook
     among them) a hop to the thread pool and back."""
 
-    roles: frozenset[Role] | None = None
+    roles = None
 
     async def __call__(self) -> None:
         return None

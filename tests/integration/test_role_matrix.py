@@ -13,8 +13,9 @@ import pytest
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from fastapi.testclient import TestClient
+from starlette.concurrency import run_in_threadpool
 
-from api.access import PUBLIC, check_declarations, declared, original, routes
+from api.access import PUBLIC, allow, check_declarations, declared, original, routes
 from api.app import create_app
 from contact_center.bootstrap import Container
 from contact_center.roles import ALL_ROLES, Role
@@ -99,10 +100,6 @@ def test_a_route_without_a_declaration_is_refused_when_the_app_is_built(containe
 def test_public_routes_check_nothing_on_a_worker_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     """``PUBLIC`` is awaited on the event loop; only ``allow(...)``, which may read the
     database for an API key, is run in the thread pool."""
-    from starlette.concurrency import run_in_threadpool
-
-    from api.access import allow
-
     hops: list[str] = []
 
     async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
