@@ -7,8 +7,10 @@ processes on embedded PostgreSQL and Kafka (or ``DATABASE_URL`` / ``KAFKA_BOOTST
 The bench seeds 2,000 agents and 1,000 customers through the application services, then plays
 runs of the simulator at ``--rate`` rings/s for ``--duration`` s: 500 agents connected, 2,000
 agents, 500 agents of whom 10 % hold a socket that never reads, and 500 agents at a fifth of the
-rate. Ring and talk times are scaled by 0.1 so answers and hangups run alongside the rings (a
-mean of 2.5 requests per call). After the seeding the bench runs ``VACUUM (ANALYZE)`` on its
+rate; ``--sweep 20,30,40`` adds runs of 500 agents at those rates, to find the highest rate at
+which the goal (server p50 ≤ 5 ms and p99 ≤ 25 ms) holds on the machine at hand. Ring and talk
+times are scaled by 0.1 so answers and hangups run alongside the rings (a mean of 2.5 requests
+per call). After the seeding the bench runs ``VACUUM (ANALYZE)`` on its
 tables, as a running deployment has vacuumed tables with planner statistics; each run starts once
 every read model has applied every stored event (the seeding's, the previous run's). ``relay`` and
 ``projections run`` run at ``nice 10`` (``BENCH_BACKGROUND_NICENESS``), as docs/running.md
@@ -49,6 +51,7 @@ from adapters.simulator_clients import wait_until_serving
 from bench.services import append_to_benchmarks, bench_services, configured_elsewhere
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.master_key import generate_master_key
+from contact_center.push_hub import SCREEN_POP_BUCKETS
 from contact_center.service_wiring import call_simulator
 from contact_center.settings import Settings
 from contact_center.simulation.call_mix import CallMix
@@ -61,6 +64,7 @@ HISTOGRAM = "switchboard_screen_pop_seconds"
 SCENARIOS = (("500 agents", 500, 0.0, 1.0), ("2,000 agents", 2000, 0.0, 1.0),
              ("500 agents, 10 % frozen", 500, 0.1, 1.0), ("500 agents, a fifth of the rate", 500, 0.0, 0.2))
 BACKGROUND_NICENESS = int(os.environ.get("BENCH_BACKGROUND_NICENESS", "10"))
+GOAL_P50, GOAL_P99 = 0.005, 0.025  # seconds, server side, at 500 agents and 50 rings/s
 BASE = RunOptions(agents=2000, customers=1000, population="bench", mix=CallMix(time_scale=0.1))
 
 
@@ -155,7 +159,15 @@ def measure(container: Container, base: str, options: RunOptions) -> tuple[Simul
     return report, quantile(before, after, 0.5), quantile(before, after, 0.99)
 
 
-def run(endpoints: Endpoints, tmp: Path, rate: float, duration: float) -> list[str]:
+def scenarios(rate: float, sweep: list[float]) -> list[tuple[str, int, float, float]]:
+    """(name, agents, frozen share, rings/s) of every run: the standard four, then the sweep's."""
+    standard = [(name, agents, frozen, rate * share) for name, agents, frozen, share in SCENARIOS]
+    return standard + [(f"500 agents, sweep at {swept:g}/s", 500, 0.0, swept) for swept in sweep]
+
+
+def run(endpoints: Endpoints, tmp: Path, runs: list[tuple[str, int, float, float]],
+        duration: float) -> tuple[list[str], list[float]]:
+    """The table's rows, and the rates of the 500-agent runs (no frozen sockets) that met the goal."""
     schema, master_key = f"bench_{uuid4().hex[:10]}", generate_master_key()
     with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
@@ -163,7 +175,8 @@ def run(endpoints: Endpoints, tmp: Path, rate: float, duration: float) -> list[s
                         kafka_bootstrap_servers=endpoints.kafka_bootstrap_servers, db_schema=schema,
                         topic_prefix=schema, data_dir=tmp / "bench", master_key=SecretStr(master_key),
                         relay_in_process=False, projections_in_process=False)
-    rows = []
+    rows: list[str] = []
+    met: list[float] = []
     try:
         with serving(endpoints, schema, master_key, tmp) as base:
             container = bootstrap(settings, endpoints)
@@ -174,18 +187,20 @@ def run(endpoints: Endpoints, tmp: Path, rate: float, duration: float) -> list[s
                 analyze(endpoints.database_url, schema)
                 print(f"seeded {BASE.agents} agents and {BASE.customers} customers in "
                       f"{time.monotonic() - began:.0f} s", flush=True)
-                for name, agents, frozen, share in SCENARIOS:
-                    options = replace(BASE, agents=agents, frozen_share=frozen, rate=rate * share,
+                for name, agents, frozen, ring_rate in runs:
+                    options = replace(BASE, agents=agents, frozen_share=frozen, rate=ring_rate,
                                       duration=duration)
                     report, p50, p99 = measure(container, base, options)
-                    rows.append(row(name, report, rate * share, p50, p99))
+                    rows.append(row(name, report, ring_rate, p50, p99))
                     print(rows[-1], flush=True)
+                    if agents == 500 and not frozen and p50 <= GOAL_P50 and p99 <= GOAL_P99:
+                        met.append(ring_rate)
             finally:
                 container.close()
     finally:
         with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
-    return rows
+    return rows, met
 
 
 def row(name: str, r: SimulationReport, rate: float, server_p50: float, server_p99: float) -> str:
@@ -197,15 +212,39 @@ def row(name: str, r: SimulationReport, rate: float, server_p50: float, server_p
             f"{r.sockets_lost} | {r.errors} |")
 
 
+def rates(text: str) -> list[float]:
+    """``--sweep``'s value: comma-separated positive rings/s."""
+    try:
+        values = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from exc
+    if not values or any(value <= 0 for value in values):
+        raise argparse.ArgumentTypeError(f"rates must be positive numbers: {text!r}")
+    return values
+
+
+def bounds_ms() -> str:
+    """The histogram's finite bucket bounds in milliseconds, as the report states them."""
+    return "/".join(f"{1000 * bound:g}" for bound in SCREEN_POP_BUCKETS)
+
+
+def goal_line(met: list[float]) -> str:
+    where = f"{', '.join(f'{rate:g}' for rate in met)} rings/s" if met else "none of the rates run"
+    return (f"Server p50 ≤ {1000 * GOAL_P50:g} ms and p99 ≤ {1000 * GOAL_P99:g} ms with 500 agents "
+            f"(none frozen) held at: {where}.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--sweep", type=rates, default=[],
+                        help="comma-separated rings/s: extra runs of 500 agents at each")
     args = parser.parse_args()
     began, load = time.monotonic(), os.getloadavg()[0]
     settings = Settings()
     with bench_services() as (endpoints, tmp):
-        rows = run(endpoints, tmp, args.rate, args.duration)
+        rows, met = run(endpoints, tmp, scenarios(args.rate, args.sweep), args.duration)
     configured = configured_elsewhere()
     where = "configured services" if configured else (
         f"embedded PostgreSQL and Kafka {settings.kafka_version} (one broker)")
@@ -216,16 +255,16 @@ def main() -> None:
               f"{BACKGROUND_NICENESS}) as three processes and the simulator "
               f"in one (asyncio, aiohttp, websockets), all on the same CPUs. {args.duration:g} s of Poisson "
               f"rings per run, ring and talk times scaled by 0.1; `VACUUM (ANALYZE)` after the seeding, "
-              f"each run started once every read model had caught up. **Server**: webhook received → frame "
-              f"written "
-              f"(`{HISTOGRAM}`, interpolated in buckets 1/2.5/5/10/25/50 ms…); **client**: request sent → "
-              f"frame read; **webhook**: request sent → reply, for requests sent on schedule (the "
-              f"burst that ends calls still going after the run is left out). Frozen sockets never "
-              f"read and are left out of the expected pops. "
-              f"Command: `{COMMAND}` ({time.monotonic() - began:.0f} s).\n\n"
+              f"each run started once every read model had caught up. **Server**: webhook received → "
+              f"frame written (`{HISTOGRAM}`, interpolated within buckets bounded at {bounds_ms()} ms); "
+              f"**client**: request sent → frame read; **webhook**: request sent → reply, for requests "
+              f"sent on schedule (the burst that ends calls still going after the run is left out). "
+              f"Frozen sockets never read and are left out of the expected pops. "
+              f"Command: `{' '.join([COMMAND, *sys.argv[1:]])}` ({time.monotonic() - began:.0f} s).\n\n"
               "| run | agents (frozen) | rings/s | calls | pops expected / received | missed | "
               "server p50 / p99 | client p50 / p99 | webhook p50 / p99 | sockets dropped | errors |\n"
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows))
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows) +
+              "\n\n" + goal_line(met))
     print(report)
     append_to_benchmarks(report)
 
