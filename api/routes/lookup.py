@@ -1,4 +1,4 @@
-"""Caller ID / e-mail lookup for CTI and agents."""
+"""Caller ID / e-mail lookup: for CTI and agents, and for auditors finding whom a request is about."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from api.access import allow
 from api.dependencies import get_container
 from contact_center.bootstrap import Container
 from contact_center.lookup import LookupService, Match
-from contact_center.roles import CONTACT_WRITERS
+from contact_center.roles import READERS
 
-router = APIRouter(prefix="/api/v1", tags=["read models"], dependencies=[allow(*CONTACT_WRITERS)])
+router = APIRouter(prefix="/api/v1", tags=["read models"], dependencies=[allow(*READERS)])
 
 
 class CandidateOut(BaseModel):

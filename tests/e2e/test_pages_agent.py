@@ -37,6 +37,8 @@ def test_a_ringing_call_pops_the_callers_card_and_the_wrap_up_lands_in_the_histo
     app.cti("newCall", call, phone.removeprefix("+"), login)
     expect(page.locator("#call-match")).to_have_text("known caller")
     expect(page.locator("#card-name")).to_have_text("Margaret Hamilton")
+    # A new customer: nothing under the card's headings yet, and the card says so.
+    expect(page.locator("#card p.muted")).to_have_text(["None.", "None.", "None recorded."])
 
     app.cti("answer", call, phone.removeprefix("+"), login)
     expect(page.locator("#call-state")).to_have_text("answered by you")

@@ -41,3 +41,44 @@ def test_sliding_back_shows_the_customer_as_they_were(served_pages: PagesApp, br
     expect(page.locator("#verify-status")).to_have_attribute("data-ok", "true")
     expect(page.locator("#verify-status")).to_contain_text("chain intact")
     context.close()
+
+
+def test_an_auditor_finds_the_customer_a_request_names_by_phone_number(
+        served_pages: PagesApp, browser: Browser) -> None:
+    """A data-protection request names a phone number, not an id: one match opens, several are
+    listed to choose from, none says so."""
+    app = served_pages
+    suffix = f"{uuid4().int % 10_000:04d}"
+    own, shared = f"+4930555{suffix}1", f"+4930555{suffix}2"
+    _, position = app.register("Dorothy Vaughan", own)
+    app.wait_for_lookup(own, position)
+    first, position = app.register("Mary Jackson", shared)
+    app.wait_for_lookup(shared, position)
+    second, position = app.register("Mary W. Jackson", shared)
+    app.wait_for_lookup(shared, position)
+    auditor = app.user(Role.AUDITOR, f"otto-{uuid4().hex[:6]}")
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{app.base}/audit")
+    sign_in(page, auditor)
+    name = page.locator('#state dd[data-field="display_name"]')
+
+    page.fill("#pick input[name=customer]", own.removeprefix("+"))  # as a PBX or a letter writes it
+    page.click("#pick button[type=submit]")
+    expect(name).to_have_text("Dorothy Vaughan")
+    expect(page.locator("#candidates")).to_be_hidden()
+
+    page.fill("#pick input[name=customer]", shared)
+    page.click("#pick button[type=submit]")
+    candidates = page.locator("#candidate-list li")
+    expect(candidates).to_have_count(2)
+    expect(candidates).to_contain_text([str(min(first, second)), str(max(first, second))])
+    candidates.filter(has_text=str(second)).locator("button").click()
+    expect(name).to_have_text("Mary W. Jackson")
+    expect(page.locator("#candidates")).to_be_hidden()
+
+    page.fill("#pick input[name=customer]", f"+4930555{suffix}9")
+    page.click("#pick button[type=submit]")
+    expect(page.locator("#audit-error")).to_have_text(f"No customer has +4930555{suffix}9")
+    context.close()

@@ -18,16 +18,21 @@ export function renderCard(card) {
     el("h3", { text: "Open cases" }),
     openCases(card.open_cases || []),
     el("h3", { text: "Last contacts" }),
-    el("ul", { class: "contacts" }, (card.last_contacts || []).map((c) => el("li", {},
+    orNone(card.last_contacts, (contacts) => el("ul", { class: "contacts" }, contacts.map((c) => el("li", {},
       el("span", { class: "when", text: when(c.started_at) }), " ",
       `${c.channel} ${c.direction}`, " ",
-      el("span", { class: "tag", text: c.outcome || c.status })))),
+      el("span", { class: "tag", text: c.outcome || c.status }))))),
     el("h3", { text: "Consent" }),
-    el("ul", { class: "consents" }, (card.consents || []).map((c) => el("li", {
+    orNone(card.consents, (consents) => el("ul", { class: "consents" }, consents.map((c) => el("li", {
       class: c.granted ? "granted" : "refused",
       text: `${c.purpose.replaceAll("_", " ")}: ${c.granted ? "yes" : "no"}`,
-    }))),
+    }))), "None recorded."),
   ];
+}
+
+// A heading's list, or a muted line saying there is nothing under it.
+function orNone(items, render, nothing = "None.") {
+  return items && items.length ? render(items) : el("p", { class: "muted", text: nothing });
 }
 
 export function openCases(cases) {

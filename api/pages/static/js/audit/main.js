@@ -1,7 +1,8 @@
-// The audit viewer: pick a customer, read their whole history, and slide through it; each
-// position of the slider shows the customer as they stood right after that event.
+// The audit viewer: pick a customer (by id, or by the phone number or e-mail a request names),
+// read their whole history, and slide through it; each position of the slider shows the
+// customer as they stood right after that event.
 
-import { byId, show, whenPrecisely } from "../dom.js";
+import { byId, el, replace, show, whenPrecisely } from "../dom.js";
 import { api, requireSession } from "../session.js";
 import { exportCustomer } from "./export.js";
 import { markCurrent, renderHistory } from "./history.js";
@@ -29,8 +30,10 @@ requireSession(["auditor", "admin"], () => {
 async function pick(input) {
   const error = byId("audit-error");
   error.textContent = "";
+  show(byId("candidates"), false);
   try {
     const id = UUID.test(input) ? input : await lookUp(input);
+    if (id === null) return;  // several match: the auditor picks one of them
     entries = await history(id);
     customerId = id;
     shown = null;
@@ -47,11 +50,23 @@ async function pick(input) {
   }
 }
 
+// The one customer a phone number or e-mail names; null after listing several to choose from.
 async function lookUp(phoneOrEmail) {
   const param = phoneOrEmail.includes("@") ? "email" : "phone";
   const { data } = await api(`/api/v1/lookup?${param}=${encodeURIComponent(phoneOrEmail)}`);
-  if (data.candidates.length !== 1) throw new Error(`${data.candidates.length} customers match; enter an id`);
-  return data.candidates[0];
+  if (data.match === "withheld") throw new Error("That is a withheld number: enter a customer id");
+  if (data.candidates.length === 0) throw new Error(`No customer has ${phoneOrEmail}`);
+  if (data.candidates.length === 1) return data.candidates[0];
+  replace(byId("candidate-list"), data.candidates_detail.map((c) => el("li", {},
+    el("button", { type: "button", class: "link", onclick: () => choose(c.id) },
+      c.display_name || "(no name)"), " ", el("code", { text: c.id }))));
+  show(byId("candidates"), true);
+  return null;
+}
+
+function choose(id) {
+  byId("pick").customer.value = id;
+  pick(id);
 }
 
 async function history(id) {
