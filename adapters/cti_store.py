@@ -105,15 +105,9 @@ class CtiStore:
             rows = conn.execute("SELECT name FROM cti_integrations ORDER BY name").fetchall()
         return [str(row[0]) for row in rows]
 
-    def remember_call(self, interaction_id: UUID, integration_id: UUID, call_id: str) -> bool:
-        """:meth:`claim_call` on its own: False when the call was already known."""
-        claim = self.claim_call(interaction_id, integration_id, call_id)
-        with self.pool.connection() as conn:
-            return claim.parse(conn.execute(claim.query, claim.params).fetchall())
-
     def claim_call(self, interaction_id: UUID, integration_id: UUID, call_id: str) -> Read[bool]:
-        """A ring's claim on its call as a statement to send along with the ring's lookup (one
-        round trip for both): true when this ring is the call's first event, false for a
+        """A ring's claim on its call as a statement to send along with the ring's other reads
+        (one round trip for all): true when this ring is the call's first event, false for a
         repeated ``newCall`` or one arriving after its call's answer or hangup. The agents it
         is offered to follow with :meth:`offer_call`, once they have their screen-pop."""
         return Read("INSERT INTO cti_calls (interaction_id, integration_id, call_id, offered) "

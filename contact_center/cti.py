@@ -251,15 +251,14 @@ class CtiService:
     def _match_and_offer(self, caller: str | None, event: CtiEvent,
                          integration: Integration) -> tuple[LookupResult, tuple[UUID, ...], bool]:
         """The caller's match (with a single match's card), the agents the call is offered
-        to, and whether this ring is the call's first event (claiming the call): for a caller
-        with a number, all three in one round trip."""
+        to, and whether this ring is the call's first event (claiming the call): all three in
+        one round trip (a caller with no number has nothing to look up)."""
         interaction_id = call_interaction_id(integration.id, event.call_id)
-        if caller is None or not caller.startswith("+"):
-            offered = self.agents.offered(event.users, event.answering_number, event.queue)
-            first = self.store.remember_call(interaction_id, integration.id, event.call_id)
-            return self._match(caller), offered, first
         offer = self.agents.offered_read(event.users, event.answering_number, event.queue)
         claim = self.store.claim_call(interaction_id, integration.id, event.call_id)
+        if caller is None or not caller.startswith("+"):
+            offered, first = self.lookup.ring_offer(offer, claim)
+            return self._match(caller), offered, first
         found, offered, first = self.lookup.ring_lookup(caller, self.clock.now(), offer, claim)
         return found, offered, first
 

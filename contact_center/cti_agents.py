@@ -35,16 +35,11 @@ class CtiAgents:
         self.reads = reads
         self.digest = digest
 
-    def offered(self, users: Sequence[str], answering_number: str | None,
-                queue: str | None) -> tuple[UUID, ...]:
-        """Who an inbound call rings for: the agents named in ``user``; else the one
-        ``answeringNumber`` names; else the available agents of the team ``queue``."""
-        with self.reads.glancing() as tx:
-            return self.offered_read(users, answering_number, queue).run(tx)
-
     def offered_read(self, users: Sequence[str], answering_number: str | None,
                      queue: str | None) -> Read[tuple[UUID, ...]]:
-        """:meth:`offered` as one statement, to send along with another read."""
+        """Who an inbound call rings for, as one statement to send along with a ring's other
+        reads: the agents named in ``user``; else the one ``answeringNumber`` names; else the
+        available agents of the team ``queue``."""
         number = (answering_number or "").strip()
         return directory.offered(self.digest, users, _dial_forms(number) if number else [],
                                  number or None, _agent_id(number), queue or None)

@@ -79,6 +79,13 @@ class LookupService:
                 [(found.query, found.params), (offer.query, offer.params), (claim.query, claim.params)])
         return _result(value, *found.parse(rows)), offer.parse(offer_rows), claim.parse(claim_rows)
 
+    def ring_offer(self, offer: Read[T], claim: Read[bool]) -> tuple[T, bool]:
+        """A ringing caller with no number to look up (withheld, or an internal extension): the
+        agents to offer the call to and the ring's claim on the call, in one round trip."""
+        with self.reads.glancing() as tx:
+            offer_rows, claim_rows = tx.fetch_each([(offer.query, offer.params), (claim.query, claim.params)])
+        return offer.parse(offer_rows), claim.parse(claim_rows)
+
 
 def _result(value: str, names: dict[UUID, str | None], card: Card | None) -> LookupResult:
     ids = list(names)

@@ -90,6 +90,23 @@ def test_repeated_events_store_and_notify_once(rig: Rig) -> None:
     assert rig.notifier.ends[0].agent_ids == (emma,)
 
 
+@pytest.mark.parametrize("caller", ["anonymous", "2001"], ids=["withheld", "internal-extension"])
+def test_a_caller_with_no_number_to_look_up_is_claimed_and_offered_once(rig: Rig, caller: str) -> None:
+    """No lookup, but the same claim: a repeated ring pops and stores nothing more, and the
+    hangup reaches the agents the first ring was offered to."""
+    emma = rig.onboard("Emma Taylor", "emma", "support", ("1002",), presence="available")
+    before = stored_event_count(rig.container)
+    ring = {**event("newCall", f"no-number-{caller}", queue="support"), "from": caller}
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda _: rig.send(ring), range(4))) == [{}] * 4
+    assert rig.send(event("hangup", f"no-number-{caller}", cause="cancel")) == {}
+    assert stored_event_count(rig.container) == before + 2
+    [offer] = rig.notifier.offers
+    assert (offer.agent_ids, offer.caller, offer.customer_ids) == ((emma,), None, ())
+    assert [end.agent_ids for end in rig.notifier.ends] == [(emma,)]
+    assert rig.call(f"no-number-{caller}")["status"] == "abandoned"
+
+
 def test_out_of_order_events_are_ignored_gracefully(rig: Rig) -> None:
     emma = rig.onboard("Emma Taylor", "emma", "support", ("1002",), presence="available")
     rig.send(event("newCall", "late-answer", user="emma"))
