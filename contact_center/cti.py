@@ -107,7 +107,7 @@ class CtiService:
                 self._write(integration, event, reject)
                 return {"action": "reject", "reason": "busy"}
             return record_rejected
-        found, offered, first = self._match_and_offer(caller, event, integration)
+        found, offered, first = self._match_and_offer(caller, event, integration, interaction_id)
         if first:
             self.notifier.offered(CallOffered(
                 call_id=event.call_id, interaction_id=interaction_id, agent_ids=offered,
@@ -248,12 +248,11 @@ class CtiService:
             return LookupResult(Match.NONE, [], None)  # an internal extension
         return self.lookup.lookup(phone=number)
 
-    def _match_and_offer(self, caller: str | None, event: CtiEvent,
-                         integration: Integration) -> tuple[LookupResult, tuple[UUID, ...], bool]:
+    def _match_and_offer(self, caller: str | None, event: CtiEvent, integration: Integration,
+                         interaction_id: UUID) -> tuple[LookupResult, tuple[UUID, ...], bool]:
         """The caller's match (with a single match's card), the agents the call is offered
         to, and whether this ring is the call's first event (claiming the call): all three in
         one round trip (a caller with no number has nothing to look up)."""
-        interaction_id = call_interaction_id(integration.id, event.call_id)
         offer = self.agents.offered_read(event.users, event.answering_number, event.queue)
         claim = self.store.claim_call(interaction_id, integration.id, event.call_id)
         if caller is None or not caller.startswith("+"):
