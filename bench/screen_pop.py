@@ -48,6 +48,7 @@ from pydantic import SecretStr
 from adapters.services.processes import free_loopback_port, terminate
 from adapters.services.stack import Endpoints
 from adapters.simulator_clients import wait_until_serving
+from bench.machine import CpuTimes, cpu_shares, python_loop_ms
 from bench.services import append_to_benchmarks, bench_services, configured_elsewhere
 from contact_center.bootstrap import Container, bootstrap
 from contact_center.master_key import generate_master_key
@@ -146,17 +147,19 @@ def analyze(database_url: str, schema: str) -> None:
             conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(schema, table)))
 
 
-def measure(container: Container, base: str, options: RunOptions) -> tuple[SimulationReport, float, float]:
+def measure(container: Container, base: str,
+            options: RunOptions) -> tuple[SimulationReport, float, float, str]:
+    """The simulator's report, the server's p50 and p99 (seconds) and the machine's CPU shares."""
     run = prepare(container, options)
     settle(container)
-    before, cpu = buckets(base), time.process_time()
+    before, cpu, machine = buckets(base), time.process_time(), CpuTimes.now()
     report = asyncio.run(play(call_simulator(base, run.stage.cti_token), run))
-    after, cpu = buckets(base), time.process_time() - cpu
+    after, cpu, shares = buckets(base), time.process_time() - cpu, cpu_shares(machine, CpuTimes.now())
     # Not in the table: whether the simulator itself was short of CPU, and what went wrong.
     print(f"simulator process: {cpu:.1f} CPU s in {report.seconds:.1f} s", flush=True)
     for sample in report.error_samples[:5]:
         print(f"  error: {sample}", flush=True)
-    return report, quantile(before, after, 0.5), quantile(before, after, 0.99)
+    return report, quantile(before, after, 0.5), quantile(before, after, 0.99), shares
 
 
 def scenarios(rate: float, sweep: list[float]) -> list[tuple[str, int, float, float]]:
@@ -190,8 +193,8 @@ def run(endpoints: Endpoints, tmp: Path, runs: list[tuple[str, int, float, float
                 for name, agents, frozen, ring_rate in runs:
                     options = replace(BASE, agents=agents, frozen_share=frozen, rate=ring_rate,
                                       duration=duration)
-                    report, p50, p99 = measure(container, base, options)
-                    rows.append(row(name, report, ring_rate, p50, p99))
+                    report, p50, p99, shares = measure(container, base, options)
+                    rows.append(row(name, report, ring_rate, p50, p99, shares))
                     print(rows[-1], flush=True)
                     if agents == 500 and not frozen and p50 <= GOAL_P50 and p99 <= GOAL_P99:
                         met.append(ring_rate)
@@ -203,13 +206,14 @@ def run(endpoints: Endpoints, tmp: Path, runs: list[tuple[str, int, float, float
     return rows, met
 
 
-def row(name: str, r: SimulationReport, rate: float, server_p50: float, server_p99: float) -> str:
+def row(name: str, r: SimulationReport, rate: float, server_p50: float, server_p99: float,
+        shares: str) -> str:
     return (f"| {name} | {r.agents} ({r.frozen_agents}) | {rate:g} | {r.calls} | "
             f"{r.pops_expected} / {r.pops_received} | {r.missed_frames} | "
             f"{1000 * server_p50:.1f} / {1000 * server_p99:.1f} ms | "
             f"{r.pop_p50_ms:.1f} / {r.pop_p99_ms:.1f} ms | "
             f"{r.webhook_p50_ms:.1f} / {r.webhook_p99_ms:.1f} ms | "
-            f"{r.sockets_lost} | {r.errors} |")
+            f"{r.sockets_lost} | {r.errors} | {shares} |")
 
 
 def rates(text: str) -> list[float]:
@@ -241,7 +245,7 @@ def main() -> None:
     parser.add_argument("--sweep", type=rates, default=[],
                         help="comma-separated rings/s: extra runs of 500 agents at each")
     args = parser.parse_args()
-    began, load = time.monotonic(), os.getloadavg()[0]
+    began, load, loop_ms = time.monotonic(), os.getloadavg()[0], python_loop_ms()
     settings = Settings()
     with bench_services() as (endpoints, tmp):
         rows, met = run(endpoints, tmp, scenarios(args.rate, args.sweep), args.duration)
@@ -250,7 +254,8 @@ def main() -> None:
         f"embedded PostgreSQL and Kafka {settings.kafka_version} (one broker)")
     report = (f"## Screen-pop latency — {datetime.now(UTC):%Y-%m-%d}\n\n"
               f"{os.cpu_count()} CPUs (nproc), Python {platform.python_version()}, "
-              f"{platform.system()} {platform.machine()}, load average {load:.1f} at the start; {where}; "
+              f"{platform.system()} {platform.machine()}, load average {load:.1f} at the start, "
+              f"a fixed Python loop (`bench/machine.py`) in {loop_ms:.1f} ms; {where}; "
               f"`switchboard serve`, `relay` and `projections run` (the latter two at nice "
               f"{BACKGROUND_NICENESS}) as three processes and the simulator "
               f"in one (asyncio, aiohttp, websockets), all on the same CPUs. {args.duration:g} s of Poisson "
@@ -262,8 +267,9 @@ def main() -> None:
               f"Frozen sockets never read and are left out of the expected pops. "
               f"Command: `{' '.join([COMMAND, *sys.argv[1:]])}` ({time.monotonic() - began:.0f} s).\n\n"
               "| run | agents (frozen) | rings/s | calls | pops expected / received | missed | "
-              "server p50 / p99 | client p50 / p99 | webhook p50 / p99 | sockets dropped | errors |\n"
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows) +
+              "server p50 / p99 | client p50 / p99 | webhook p50 / p99 | sockets dropped | errors | "
+              "all CPUs during the run |\n"
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n" + "\n".join(rows) +
               "\n\n" + goal_line(met))
     print(report)
     append_to_benchmarks(report)
