@@ -33,7 +33,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 
 from domain.snapshots import SwitchboardSnapshot
-from domain.validation import require_text, require_utc
+from domain.validation import require_storable, require_text, require_utc
 
 ERASED = "[erased]"
 """What a personal text field reads as once its key was destroyed (crypto-shredding)."""
@@ -80,6 +80,8 @@ class SwitchboardAggregate(Aggregate):
     ) -> Self:
         """Create the aggregate from its creation event, stamped like any other."""
         at = require_utc(occurred_at)
+        for name, value in fields.items():
+            require_storable(value, name)
         return cls._create(
             event_class,
             id=id,
@@ -91,7 +93,11 @@ class SwitchboardAggregate(Aggregate):
         )
 
     def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
+        """Every event passes here (creation ones through :meth:`_create_with`): no text of
+        any event may hold what cannot be stored (:func:`~domain.validation.require_storable`)."""
         at = require_utc(kwargs["occurred_at"])
+        for name, value in kwargs.items():
+            require_storable(value, name)
         kwargs.update(
             occurred_at=at,
             timestamp=at,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from domain.errors import InvalidValue
@@ -12,6 +14,27 @@ def require_utc(moment: datetime, field: str = "occurred_at") -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidValue(f"{field} must be timezone-aware", field=field)
     return moment.astimezone(UTC)
+
+
+# NUL, which no text a person writes holds and PostgreSQL cannot store in text, and UTF-16
+# surrogates on their own (JSON's "\ud800"), which no UTF-8 text can hold.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def require_storable(value: object, field: str) -> None:
+    """Reject text, at any depth of lists and mappings, that holds a NUL character or a lone
+    UTF-16 surrogate: neither is text anyone wrote, and neither can be stored or read back."""
+    if isinstance(value, str):
+        if _UNSTORABLE.search(value):
+            raise InvalidValue(f"{field} must not contain NUL characters or unpaired surrogates",
+                               field=field)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            require_storable(key, field)
+            require_storable(item, field)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            require_storable(item, field)
 
 
 def require_text(value: str, field: str) -> str:

@@ -44,6 +44,15 @@ class CtiEventIn(BaseModel):
     def blank_is_absent(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def storable(cls, value: Any) -> Any:
+        """No NUL in any field: PostgreSQL cannot store it, and no telephony system means one."""
+        if any("\x00" in text for text in (value if isinstance(value, list) else [value])
+               if isinstance(text, str)):
+            raise ValueError("must not contain NUL characters")
+        return value
+
     def to_event(self) -> CtiEvent:
         return CtiEvent(
             kind=self.event, from_number=self.from_number, to_number=self.to,

@@ -76,6 +76,11 @@ def test_errors_are_problems_and_store_nothing(client: TestClient, container: Co
         ("post", "/api/v1/customers/00000000-0000-0000-0000-000000000000/consents",
          {"channel": "email", "purpose": "marketing_email", "granted": True, "source": "x"}, 404),
         ("post", f"/api/v1/customers/{ada}/unmerge", None, 409),
+        # Text PostgreSQL cannot store (NUL) or UTF-8 cannot hold (a lone surrogate):
+        ("post", "/api/v1/customers", {"display_name": "Ada\u0000Lovelace"}, 422),
+        ("put", f"/api/v1/customers/{ada}/details", {"display_name": "Ada\u0000"}, 422),
+        ("post", f"/api/v1/customers/{ada}/consents",
+         {"channel": "email", "purpose": "marketing_email", "granted": True, "source": "web\u0000"}, 422),
     ]
     for method, url, body, status in cases:
         response = client.request(method, url, json=body)
@@ -96,6 +101,10 @@ def test_errors_are_problems_and_store_nothing(client: TestClient, container: Co
                             headers={"content-type": "application/json"})
     assert oversized.status_code == 413
     assert client.get("/api/v1/customers/not-a-uuid").status_code == 422
+    surrogate = client.put(f"/api/v1/customers/{ada}/details", content=rb'{"display_name": "Ada\ud800"}',
+                           headers={"content-type": "application/json"})
+    assert surrogate.status_code == 422, surrogate.text
+    assert surrogate.json()["errors"][0]["field"] == "display_name"
     assert stored_event_count(container) == before
 
 

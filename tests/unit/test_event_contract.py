@@ -147,6 +147,19 @@ def test_actor_must_not_be_blank() -> None:
         Agent.onboard(id=uuid4(), display_name="Al", login="al", actor=" ", occurred_at=T0)
 
 
+@pytest.mark.parametrize("text", ["Al\x00", "\ud800Al"], ids=["NUL", "lone surrogate"])
+def test_no_event_holds_text_that_cannot_be_stored(text: str) -> None:
+    with pytest.raises(InvalidValue, match="NUL characters or unpaired surrogates") as created:
+        Agent.onboard(id=uuid4(), display_name=text, login="al", actor="admin", occurred_at=T0)
+    assert created.value.field == "display_name"
+    case = tour_case()
+    before = len(case.pending_events)
+    with pytest.raises(InvalidValue) as changed:  # a later event of an aggregate too
+        case.add_note(f"note {text}", actor="admin", occurred_at=at(60))
+    assert changed.value.field == "note"
+    assert len(case.pending_events) == before  # nothing raised half-way
+
+
 def test_the_domain_never_makes_up_an_id() -> None:
     with pytest.raises(NotImplementedError, match="id"):
         Customer._create(Customer.Registered, actor="a", occurred_at=T0)
