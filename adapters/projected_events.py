@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,18 @@ from adapters.personal_data_mapper import erased_value, field_aad, is_envelope, 
 from projections.base import ProjectedEvent
 
 Ciphers = dict[str, AESGCM | None]  # a data subject's id as an envelope names it → its cipher
+
+# A NUL escaped in JSON text (``\u0000`` after an even number of backslashes). Events no longer
+# hold one (domain/validation.py), but earlier versions stored some, and PostgreSQL cannot
+# store NUL in text: read models get U+FFFD, the replacement character, in its place.
+_NUL = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def without_nul(json_text: bytes) -> bytes:
+    """``json_text`` with each NUL in its strings replaced by U+FFFD (cheap when there is none)."""
+    if b"\\u0000" not in json_text:
+        return json_text
+    return _NUL.sub(rb"\1\\ufffd", json_text)
 
 
 def value_transcoder() -> JSONTranscoder:
@@ -50,7 +63,7 @@ class EventDecoder:
 
     def decode_many(self, values: list[bytes]) -> list[ProjectedEvent]:
         """Decode a poll's records, fetching every data key they need in one query."""
-        records: list[dict[str, Any]] = [orjson.loads(value) for value in values]
+        records: list[dict[str, Any]] = [orjson.loads(without_nul(value)) for value in values]
         ciphers = self._ciphers(records)
         return [self._event(record, ciphers) for record in records]
 
@@ -58,7 +71,7 @@ class EventDecoder:
                        handles: Callable[[str], bool]) -> list[ProjectedEvent | UnhandledEvent]:
         """Decode a poll's records for one projection: those of a kind it ``handles`` in full
         (their data keys fetched in one query), the others only as far as their id."""
-        records: list[dict[str, Any]] = [orjson.loads(value) for value in values]
+        records: list[dict[str, Any]] = [orjson.loads(without_nul(value)) for value in values]
         wanted = [handles(event_kind(str(record["type"]))) for record in records]
         ciphers = self._ciphers([record for record, keep in zip(records, wanted, strict=True) if keep])
         return [self._event(record, ciphers) if keep else
@@ -66,7 +79,7 @@ class EventDecoder:
                 for record, keep in zip(records, wanted, strict=True)]
 
     def decode(self, value: bytes) -> ProjectedEvent:
-        record = orjson.loads(value)
+        record = orjson.loads(without_nul(value))
         return self._event(record, self._ciphers([record]))
 
     def _ciphers(self, records: list[dict[str, Any]]) -> Ciphers:
@@ -111,7 +124,7 @@ class EventDecoder:
         cipher = ciphers.get(envelope["subject"])
         if cipher is None:
             return erased_value(envelope)
-        plain = unseal(cipher, envelope, aad)
+        plain = without_nul(unseal(cipher, envelope, aad))
         value = orjson.loads(plain)["v"]
         if isinstance(value, dict | list):  # may hold tagged UUIDs, datetimes, decimals
             value = _plain(self.transcoder.decode(plain)["v"])

@@ -206,6 +206,18 @@ def test_merge_erasure_and_lookup_names(pop: tuple[TestClient, Container], clock
     assert rows_about(container, story.ada) == {table: 0 for table in TABLE_NAMES}
 
 
+def test_a_nul_stored_by_an_earlier_version_is_shown_replaced_and_stops_nothing(
+        pop: tuple[TestClient, Container], monkeypatch: pytest.MonkeyPatch) -> None:
+    client, container = pop
+    # Versions before 2026-11-30 stored a NUL in an event's text; this one refuses it.
+    monkeypatch.setattr("domain.events.require_storable", lambda value, field: None)
+    ada, _ = post(client, "/api/v1/customers", {"display_name": "Ada\u0000Lovelace"})
+    monkeypatch.undo()
+    grace, at = post(client, "/api/v1/customers", {"display_name": "Grace Hopper"})
+    assert card(client, ada, at)["display_name"] == "Ada\ufffdLovelace"
+    assert card(client, grace, at)["display_name"] == "Grace Hopper"
+
+
 def test_rebuild_replays_to_identical_tables(pop: tuple[TestClient, Container],
                                              clock: ManualClock) -> None:
     client, container = pop

@@ -6,7 +6,9 @@ import json
 from collections.abc import Mapping
 from uuid import uuid4
 
-from adapters.projected_events import EventDecoder, UnhandledEvent
+import orjson
+
+from adapters.projected_events import EventDecoder, UnhandledEvent, without_nul
 from projections.base import Handler, ProjectedEvent, Projection, Tx
 
 ENVELOPE = {"encrypted": "aes-256-gcm", "subject": str(uuid4()), "type": "text", "ciphertext": "AAAA"}
@@ -59,3 +61,11 @@ def test_records_without_a_handler_are_decoded_as_far_as_their_id() -> None:
     assert isinstance(decoded, ProjectedEvent)
     assert (decoded.kind, decoded.sequence, decoded.data) == (
         "switchboard.customer.identity_added", 2, {"value": None})
+
+
+def test_a_nul_in_a_records_text_reaches_projections_as_the_replacement_character() -> None:
+    texts = ["Ada\x00Lovelace", "a backslash and u0000: \\u0000", "\\\x00", "nothing to replace"]
+    values = [json.dumps({"v": text}).encode() for text in texts]
+    assert [orjson.loads(without_nul(value))["v"] for value in values] == [
+        "Ada\ufffdLovelace", "a backslash and u0000: \\u0000", "\\\ufffd", "nothing to replace"]
+    assert without_nul(values[-1]) is values[-1]  # untouched, not copied
