@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from uuid import UUID, uuid4
 
 from adapters.clock import Clock
@@ -68,11 +68,13 @@ class CustomerService:
 
         return self.runner.run(ctx, "customer.register", payload, work)
 
-    def update_details(self, ctx: CommandContext, customer_id: UUID,
-                       details: CustomerDetails) -> WriteResult:
+    def update_details(self, ctx: CommandContext, customer_id: UUID, details: CustomerDetails,
+                       keep: frozenset[str] = frozenset()) -> WriteResult:
+        """Replace the details; the fields named in ``keep`` (hidden from the caller) stay as stored."""
         def work() -> list[Customer]:
             customer = self.get(customer_id, ctx.expected_version)
-            customer.update_details(details, actor=ctx.actor, occurred_at=self.clock.now())
+            kept = replace(details, **{name: getattr(customer.details, name) for name in keep})
+            customer.update_details(kept, actor=ctx.actor, occurred_at=self.clock.now())
             return [customer]
 
         return self.runner.run(ctx, "customer.update_details", [customer_id, asdict(details)], work)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import JSONResponse
 
 from api.access import CurrentUser, allow
 from api.dependencies import get_container
-from api.masking import masked
+from api.masking import hidden_fields, masked
 from api.schemas.customers import (
     AddressIn,
     ConsentIn,
@@ -60,10 +60,19 @@ def register_customer(body: CustomerCreate, ctx: Ctx, service: Service) -> JSONR
     return write_response(result, created_at=f"/api/v1/customers/{result.id}")
 
 
-@router.put("/{customer_id}/details", dependencies=[allow(*CONTACT_WRITERS)], response_model=WriteAccepted)
-def update_details(customer_id: UUID, body: CustomerDetailsIn, ctx: Ctx, service: Service) -> JSONResponse:
-    """Replace the descriptive details (name, birth date, address)."""
-    return write_response(service.update_details(ctx, customer_id, _details(body)))
+@router.put("/{customer_id}/details", dependencies=[allow(*CONTACT_WRITERS)], response_model=WriteAccepted,
+            responses={403: {"description": "a value for a field hidden from the caller's role"}})
+def update_details(customer_id: UUID, body: CustomerDetailsIn, ctx: Ctx, service: Service,
+                   principal: CurrentUser) -> JSONResponse:
+    """Replace the descriptive details (name, birth date, address). The fields the caller's
+    role does not see (docs/users-and-roles.md, "Field masking") keep their stored values:
+    send them as null, as they were read, or leave them out; a value for one is refused (403)."""
+    hidden = hidden_fields("customer", principal.role)
+    given = sorted(name for name in hidden if getattr(body, name) is not None)
+    if given:
+        raise HTTPException(403, f"the {principal.role.value} role may not change {', '.join(given)}: "
+                                 "it is hidden from that role; send null or leave it out")
+    return write_response(service.update_details(ctx, customer_id, _details(body), keep=hidden))
 
 
 @router.post("/{customer_id}/identities", response_model=WriteAccepted,

@@ -56,3 +56,33 @@ def test_each_role_sees_the_fields_it_may(client: TestClient, auth_headers: Auth
         assert calls[role]["notes"] == ["asked about the analytical engine"]
     unmasked = {key for key in customers[Role.ADMIN] if customers[Role.ADMIN][key] != agent[key]}
     assert unmasked == {"birth_date"}
+
+
+def test_a_role_writes_back_what_it_read_without_losing_what_it_cannot_see(
+        client: TestClient, auth_headers: AuthHeaders) -> None:
+    ada = created(client.post("/api/v1/customers", json={
+        "display_name": "Ada Lovelace", "family_name": "Lovelace", "birth_date": "1815-12-10",
+        "address": ADDRESS}))
+    path = f"/api/v1/customers/{ada}"
+    editable = ("display_name", "given_name", "family_name", "organisation_name", "birth_date", "address")
+    for role, family in ((Role.SUPERVISOR, "King"), (Role.AGENT, "Byron")):
+        seen = read_as(client, path, auth_headers(role))  # the hidden fields read as null
+        back = {name: seen[name] for name in editable} | {"family_name": family}
+        response = client.put(f"{path}/details", json=back, headers=auth_headers(role))
+        assert response.status_code == 200, response.text
+        whole = read_as(client, path, auth_headers(Role.ADMIN))
+        assert (whole["family_name"], whole["birth_date"], whole["address"]) == (
+            family, "1815-12-10", ADDRESS)
+
+    version = read_as(client, path, auth_headers(Role.ADMIN))["version"]
+    for role, field, value in ((Role.AGENT, "birth_date", "1816-01-01"),
+                               (Role.SUPERVISOR, "address", ADDRESS)):
+        refused = client.put(f"{path}/details", json={"display_name": "Ada", field: value},
+                             headers=auth_headers(role))
+        assert refused.status_code == 403, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert field in refused.json()["detail"]
+    assert read_as(client, path, auth_headers(Role.ADMIN))["version"] == version  # nothing stored
+    assert client.put(f"{path}/details", json={"display_name": "Ada", "birth_date": None},
+                      headers=auth_headers(Role.ADMIN)).status_code == 200
+    assert read_as(client, path, auth_headers(Role.ADMIN))["birth_date"] is None  # who sees it may clear it
