@@ -45,9 +45,12 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        title = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized",
-                 403: "Forbidden", 413: "Payload too large"}.get(exc.status_code, "Error")
-        return problem(exc.status_code, title, str(exc.detail))
+        title = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 401: "Unauthorized",
+                 403: "Forbidden", 413: "Payload too large", 422: "Invalid request",
+                 429: "Too many requests"}.get(exc.status_code, "Error")
+        response = problem(exc.status_code, title, str(exc.detail))
+        response.headers.update(exc.headers or {})  # a 405's Allow, a 401's WWW-Authenticate …
+        return response
 
     @app.exception_handler(DomainError)
     async def domain_rule(_: Request, exc: DomainError) -> JSONResponse:

@@ -30,7 +30,8 @@ def _parse_if_match(value: str | None) -> int | None:
     if value is None:
         return None
     tag = value.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
+    # ASCII digits only ("²".isdigit() holds), and no more than a version can have.
+    if not (tag.isascii() and tag.isdigit() and len(tag) <= 18):
         raise HTTPException(422, "If-Match must be an aggregate version, e.g. \"3\"")
     return int(tag)
 

@@ -20,6 +20,7 @@ from fastapi.responses import StreamingResponse
 
 from api.access import CurrentUser, allow
 from api.dependencies import get_container
+from api.moments import InCalendar
 from api.routes.agents import agent_public
 from api.routes.cases import case_public
 from api.routes.customers import customer_public
@@ -69,7 +70,8 @@ Viewer = Annotated[str, Depends(reader)]
 
 
 def point_in_time(
-    as_of: Annotated[datetime | None, Query(description="RFC 3339 instant, with its offset")] = None,
+    as_of: Annotated[datetime | None, InCalendar,
+                     Query(description="RFC 3339 instant, with its offset")] = None,
     version: Annotated[int | None, Query(ge=1, description="aggregate version")] = None,
 ) -> PointInTime:
     try:
@@ -120,7 +122,7 @@ def interaction_as_of(interaction_id: UUID, at: At, viewer: Viewer, audit: Audit
 @router.get("/leaderboards", response_model=LeaderboardAsOf)
 def leaderboard_as_of(
     viewer: Viewer, audit: Audit,
-    as_of: Annotated[datetime, Query(description="RFC 3339 instant, with its offset")],
+    as_of: Annotated[datetime, InCalendar, Query(description="RFC 3339 instant, with its offset")],
     period: Period = Period.DAY,
     team: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
 ) -> LeaderboardAsOf:
@@ -153,8 +155,9 @@ def customer_history(
 def export_events(
     viewer: Viewer, audit: Audit,
     customer: UUID | None = None,
-    start: Annotated[datetime | None, Query(alias="from", description="RFC 3339, inclusive")] = None,
-    end: Annotated[datetime | None, Query(alias="to", description="RFC 3339, exclusive")] = None,
+    start: Annotated[datetime | None, InCalendar,
+                     Query(alias="from", description="RFC 3339, inclusive")] = None,
+    end: Annotated[datetime | None, InCalendar, Query(alias="to", description="RFC 3339, exclusive")] = None,
     decrypted: Annotated[bool, Query(description="open the personal fields")] = False,
 ) -> StreamingResponse:
     """Stored events as JSON Lines, each line the CloudEvents record Kafka carries for it:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from api.access import AccessDenied, CurrentUser, allow
 from api.dependencies import get_container
+from api.moments import InCalendar
 from api.schemas.leaderboards import (
     AgentBadgesOut,
     BadgeOut,
@@ -37,7 +38,8 @@ from domain.errors import InvalidValue
 router = APIRouter(prefix="/api/v1", tags=["gamification"], dependencies=[allow(*HISTORY_READERS)])
 T = TypeVar("T")
 MinPosition = Annotated[int | None, Query(ge=0, description="wait until this write is applied")]
-At = Annotated[datetime | None, Query(description="a moment in the period (with offset); default now")]
+At = Annotated[datetime | None, InCalendar,
+               Query(description="a moment in the period (with offset); default now")]
 
 
 def leaderboards(container: Annotated[Container, Depends(get_container)]) -> LeaderboardService:

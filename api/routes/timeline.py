@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from api.access import allow
 from api.dependencies import get_container
+from api.moments import InCalendar
 from api.schemas.timeline import TimelineEntryOut, TimelinePage
 from contact_center.bootstrap import Container
 from contact_center.caller_history import DEFAULT_LIMIT, CallerHistoryService
@@ -33,8 +34,8 @@ def customer_timeline(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=500, description="`next_cursor` of a page")] = None,
     channel: Annotated[list[Channel] | None, Query(description="only these channels (repeatable)")] = None,
-    since: Annotated[datetime | None, Query(description="from this time on (inclusive)")] = None,
-    until: Annotated[datetime | None, Query(description="before this time (exclusive)")] = None,
+    since: Annotated[datetime | None, InCalendar, Query(description="from this time on (inclusive)")] = None,
+    until: Annotated[datetime | None, InCalendar, Query(description="before this time (exclusive)")] = None,
     min_position: Annotated[int | None, Query(ge=0, description="wait until this write is applied")] = None,
 ) -> TimelinePage:
     """Interactions on every channel, cases and consent changes of the customer and of the
