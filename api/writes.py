@@ -41,10 +41,12 @@ def command_context(
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
     if_match: Annotated[str | None, Header()] = None,
 ) -> CommandContext:
-    """Who acts (the signed-in principal), ``Idempotency-Key`` and ``If-Match`` (a version)."""
+    """Who acts (the signed-in principal), ``Idempotency-Key`` and ``If-Match`` (a version).
+    A key is the caller's own: stored under the principal's name, so two users or integrations
+    that pick the same key never replay, or are refused, each other's commands."""
     return CommandContext(
         actor=principal.actor,
-        idempotency_key=idempotency_key,
+        idempotency_key=None if idempotency_key is None else f"{principal.actor} {idempotency_key}",
         expected_version=_parse_if_match(if_match),
     )
 

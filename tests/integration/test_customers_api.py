@@ -8,6 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from contact_center.bootstrap import Container
+from contact_center.roles import Role
+from tests.conftest import AuthHeaders
 from tests.integration.event_counts import stored_event_count
 
 ADA = {"display_name": "Ada Lovelace", "given_name": "Ada", "family_name": "Lovelace",
@@ -139,6 +141,24 @@ def test_idempotent_retry_stores_one_event(client: TestClient, container: Contai
                          headers=headers)
     assert reused.status_code == 422
     assert stored_event_count(container) == count
+
+
+def test_a_key_is_its_senders_own(client: TestClient, container: Container,
+                                  auth_headers: AuthHeaders) -> None:
+    key = {"Idempotency-Key": "new-customer-1"}
+    agent = {**auth_headers(Role.AGENT), **key}
+    mine = client.post("/api/v1/customers", json=ADA, headers=agent)
+    assert mine.status_code == 201, mine.text
+    count = stored_event_count(container)
+    theirs = client.post("/api/v1/customers", json=ADA, headers={**auth_headers(Role.SUPERVISOR), **key})
+    assert theirs.status_code == 201, theirs.text  # not the agent's customer, replayed
+    assert theirs.json()["id"] != mine.json()["id"]
+    assert stored_event_count(container) > count
+    other = client.post("/api/v1/customers", json={**ADA, "display_name": "Someone Else"},
+                        headers={**auth_headers(Role.ADMIN), **key})
+    assert other.status_code == 201, other.text  # not refused as the agent's key reused
+    again = client.post("/api/v1/customers", json=ADA, headers=agent)
+    assert (again.status_code, again.json()["id"], again.json()["replayed"]) == (200, mine.json()["id"], True)
 
 
 def test_concurrent_retries_with_one_key_store_once(client: TestClient, container: Container) -> None:
