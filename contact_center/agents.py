@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -11,6 +11,18 @@ from contact_center.commands import CommandContext, CommandRunner, WriteResult
 from contact_center.stamps import Stamp, stamp
 from domain.agent import Agent
 from domain.agent_profile import Presence
+from domain.errors import AgentInactive
+
+
+def working_agent(runner: CommandRunner, agent_id: UUID, field: str,
+                  read: Mapping[UUID, Agent] | None = None) -> Agent:
+    """The agent a command names (answers, transfers, assignments): it must exist
+    (``NotFound``, 404) and still work here (``AgentInactive``, 409). ``read``: agents a batch
+    has read already."""
+    agent = (read or {}).get(agent_id) or runner.load(Agent, agent_id)
+    if not agent.active:
+        raise AgentInactive(f"agent {agent_id} is deactivated", field=field)
+    return agent
 
 
 class AgentService:

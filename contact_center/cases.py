@@ -7,9 +7,9 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from adapters.clock import Clock
+from contact_center.agents import working_agent
 from contact_center.commands import CommandContext, CommandRunner, WriteResult
 from contact_center.stamps import Stamp, stamp
-from domain.agent import Agent
 from domain.case import Case
 from domain.case_values import CaseKind, Priority
 from domain.customer import Customer
@@ -49,7 +49,7 @@ class CaseService:
 
     def assign(self, ctx: CommandContext, case_id: UUID, agent_id: UUID) -> WriteResult:
         def change(case: Case, at: Stamp) -> None:
-            self.runner.load(Agent, agent_id)  # the assignee must exist
+            working_agent(self.runner, agent_id, "agent_id")  # the assignee must exist and work here
             case.assign(agent_id, **at)
 
         return self._change(ctx, case_id, "case.assign", [agent_id], change)

@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from adapters.clock import Clock
+from contact_center.agents import working_agent
 from contact_center.commands import (
     BulkWriteResult,
     CommandContext,
@@ -26,6 +27,7 @@ from contact_center.commands import (
 )
 from contact_center.errors import NotFound
 from contact_center.identity_normalisation import is_withheld, normalise_phone
+from domain.agent import Agent
 from domain.consent import ConsentChannel, ConsentPurpose
 from domain.customer import Customer
 from domain.errors import ConsentMissing, DomainError, InvalidIdentity, InvalidValue
@@ -83,7 +85,7 @@ class InteractionService:
 
     def log(self, ctx: CommandContext, contact: LoggedContact) -> WriteResult:
         def work() -> list[Interaction]:
-            return [self._logged(ctx, contact, uuid4(), self.clock.now(), {})]
+            return [self._logged(ctx, contact, uuid4(), self.clock.now(), {}, {})]
 
         return self.runner.run(ctx, "interaction.log", asdict(contact), work)
 
@@ -97,17 +99,19 @@ class InteractionService:
             # Every referenced customer in one read; an unknown one fails below, at its item.
             customers = self.runner.load_many(Customer, {c.customer_id for c in contacts
                                                          if c.customer_id is not None})
+            agents = self.runner.load_many(Agent, {c.agent_id for c in contacts if c.agent_id is not None})
             now = self.clock.now()
             built = []
             for index, (contact, interaction_id) in enumerate(zip(contacts, ids, strict=True)):
                 item = f"items[{index}]"
                 try:
-                    built.append(self._logged(ctx, contact, interaction_id, now, customers))
+                    built.append(self._logged(ctx, contact, interaction_id, now, customers, agents))
                 except DomainError as exc:
                     raise type(exc)(f"{item}: {exc.message}",
                                     field=f"{item}.{exc.field}" if exc.field else item) from exc
                 except NotFound as exc:
-                    raise NotFound(exc.kind, f"{contact.customer_id} ({item}.customer_id)") from exc
+                    named = contact.agent_id if exc.kind == "agent" else contact.customer_id
+                    raise NotFound(exc.kind, f"{named} ({item}.{exc.kind}_id)") from exc
             return built
 
         payload = [vars(contact) for contact in contacts]  # flat, so as asdict() but no deep copy
@@ -119,6 +123,7 @@ class InteractionService:
             from_address = self._number(call.from_number, "from_number")
             to_address = self._number(call.to_number, "to_number")
             self._check_customer(call.customer_id, Channel.CALL, call.direction, call.purpose, {})
+            self._check_agent(call.agent_id, "agent_id")
             interaction = Interaction.ring(
                 id=uuid4(), direction=call.direction, from_address=from_address,
                 to_address=to_address, queue=call.queue, agent_id=call.agent_id,
@@ -128,8 +133,11 @@ class InteractionService:
         return self.runner.run(ctx, "interaction.ring", asdict(call), work)
 
     def answer(self, ctx: CommandContext, interaction_id: UUID, agent_id: UUID) -> WriteResult:
-        return self._change(ctx, interaction_id, "answer", agent_id,
-                            lambda i, now: i.answer(agent_id, actor=ctx.actor, occurred_at=now))
+        def answer(interaction: Interaction, now: datetime) -> None:
+            self._check_agent(agent_id, "agent_id")
+            interaction.answer(agent_id, actor=ctx.actor, occurred_at=now)
+
+        return self._change(ctx, interaction_id, "answer", agent_id, answer)
 
     def hold(self, ctx: CommandContext, interaction_id: UUID) -> WriteResult:
         return self._change(ctx, interaction_id, "hold", None,
@@ -140,8 +148,11 @@ class InteractionService:
                             lambda i, now: i.resume(actor=ctx.actor, occurred_at=now))
 
     def transfer(self, ctx: CommandContext, interaction_id: UUID, to_agent_id: UUID) -> WriteResult:
-        return self._change(ctx, interaction_id, "transfer", to_agent_id,
-                            lambda i, now: i.transfer(to_agent_id, actor=ctx.actor, occurred_at=now))
+        def transfer(interaction: Interaction, now: datetime) -> None:
+            self._check_agent(to_agent_id, "to_agent_id")
+            interaction.transfer(to_agent_id, actor=ctx.actor, occurred_at=now)
+
+        return self._change(ctx, interaction_id, "transfer", to_agent_id, transfer)
 
     def end(self, ctx: CommandContext, interaction_id: UUID) -> WriteResult:
         return self._change(ctx, interaction_id, "end", None,
@@ -208,15 +219,21 @@ class InteractionService:
         return self.runner.run(ctx, f"interaction.{command}", [interaction_id, payload], work)
 
     def _logged(self, ctx: CommandContext, contact: LoggedContact, interaction_id: UUID,
-                now: datetime, customers: dict[UUID, Customer]) -> Interaction:
+                now: datetime, customers: dict[UUID, Customer], agents: dict[UUID, Agent]) -> Interaction:
         self._check_customer(contact.customer_id, contact.channel, contact.direction,
                              contact.purpose, customers)
+        self._check_agent(contact.agent_id, "agent_id", agents)
         return Interaction.log(
             id=interaction_id, channel=contact.channel, direction=contact.direction,
             from_address=contact.from_address, to_address=contact.to_address,
             subject=contact.subject, body=contact.body, queue=contact.queue,
             agent_id=contact.agent_id, customer_id=contact.customer_id,
             actor=ctx.actor, occurred_at=now)
+
+    def _check_agent(self, agent_id: UUID | None, field: str, read: dict[UUID, Agent] | None = None) -> None:
+        """An agent a command names must exist and still work here (``read``: agents read already)."""
+        if agent_id is not None:
+            working_agent(self.runner, agent_id, field, read)
 
     def _number(self, raw: str | None, field: str) -> str | None:
         """E.164, or ``None`` for a withheld number."""

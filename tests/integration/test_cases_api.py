@@ -140,7 +140,8 @@ def test_satisfaction_rules(client: TestClient, container: Container) -> None:
 
 
 def test_errors_are_problems_and_store_nothing(client: TestClient, container: Container) -> None:
-    customer, agent = new_customer(client), new_agent(client)
+    customer, agent, gone = new_customer(client), new_agent(client), new_agent(client, "gone")
+    assert client.post(f"/api/v1/agents/{gone}/deactivate").status_code == 200
     case = open_case(client, complaint(customer))
     client.post(f"/api/v1/cases/{case}/escalate", json={"level": 2, "reason": "loud"})
     before = stored_event_count(container)
@@ -159,6 +160,7 @@ def test_errors_are_problems_and_store_nothing(client: TestClient, container: Co
         ("post", f"/api/v1/cases/{customer}/assign", {"agent_id": agent}, 404, None),
         ("post", f"/api/v1/cases/{case}/assign", {"agent_id": NOBODY}, 404, None),
         ("post", f"/api/v1/cases/{case}/assign", {"agent_id": customer}, 404, None),
+        ("post", f"/api/v1/cases/{case}/assign", {"agent_id": gone}, 409, "agent_id"),  # deactivated
         ("post", f"/api/v1/cases/{case}/escalate", {"level": 2, "reason": "again"}, 409, "level"),
         ("post", f"/api/v1/cases/{case}/escalate", {"level": 0, "reason": "down"}, 422, "level"),
         ("post", f"/api/v1/cases/{case}/resume", None, 409, "status"),

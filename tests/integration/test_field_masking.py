@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from contact_center.roles import ALL_ROLES, Role
 from tests.conftest import AuthHeaders
+from tests.integration.case_requests import new_agent
 
 ADDRESS = {"street": "12 St James's Square", "postal_code": "SW1Y 4LB", "city": "London", "country": "GB"}
 
@@ -33,7 +34,8 @@ def test_each_role_sees_the_fields_it_may(client: TestClient, auth_headers: Auth
     call = created(client.post("/api/v1/interactions/calls", json={
         "direction": "inbound", "from_number": "+442079460000", "to_number": "+4930123456",
         "customer_id": ada}))
-    for action, body in (("answer", {"agent_id": str(uuid4())}), ("end", None),
+    answering = new_agent(client, f"agent-{uuid4().hex[:8]}")
+    for action, body in (("answer", {"agent_id": answering}), ("end", None),
                          ("recording", {"reference": "rec-1815"}),
                          ("notes", {"note": "asked about the analytical engine"})):
         created(client.post(f"/api/v1/interactions/{call}/{action}", json=body))

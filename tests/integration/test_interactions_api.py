@@ -7,18 +7,29 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from contact_center.bootstrap import Container
+from tests.integration.case_requests import new_agent
 from tests.integration.event_counts import stored_event_count
 
 BASE = "/api/v1/interactions"
 UNKNOWN = "00000000-0000-0000-0000-000000000000"
-AGENT, OTHER_AGENT = str(uuid4()), str(uuid4())
 CALL = {"direction": "inbound", "from_number": "030 5557 1600", "to_number": "+49 40 3003 1234",
         "queue": "support"}
 EMAIL = {"channel": "email", "direction": "inbound", "from_address": "ada@example.org",
          "to_address": "support@example.com", "subject": "Invoice", "body": "Please resend it."}
+
+
+@pytest.fixture
+def agent(client: TestClient) -> str:
+    return new_agent(client, f"agent-{uuid4().hex[:8]}")
+
+
+@pytest.fixture
+def other_agent(client: TestClient) -> str:
+    return new_agent(client, f"other-{uuid4().hex[:8]}")
 
 
 def register_customer(client: TestClient) -> str:
@@ -99,15 +110,15 @@ def test_ring_normalises_numbers_and_keeps_withheld_empty(client: TestClient) ->
     assert state(client, ring(client, from_number=None))["from_address"] is None
 
 
-def test_full_call_lifecycle(client: TestClient) -> None:
+def test_full_call_lifecycle(client: TestClient, agent: str, other_agent: str) -> None:
     ada = register_customer(client)
     call = ring(client)
-    assert command(client, call, "answer", {"agent_id": AGENT}).status_code == 200
+    assert command(client, call, "answer", {"agent_id": agent}).status_code == 200
     assert state(client, call)["status"] == "answered"
     assert command(client, call, "hold").status_code == 200
     assert state(client, call)["status"] == "on_hold"
     assert command(client, call, "resume").status_code == 200
-    assert command(client, call, "transfer", {"to_agent_id": OTHER_AGENT}).status_code == 200
+    assert command(client, call, "transfer", {"to_agent_id": other_agent}).status_code == 200
     assert command(client, call, "end").status_code == 200
     assert command(client, call, "wrap-up", {"code": "resolved"}).status_code == 200
     assert command(client, call, "recording", {"reference": "rec-42"}).status_code == 200
@@ -115,7 +126,7 @@ def test_full_call_lifecycle(client: TestClient) -> None:
     assert command(client, call, "notes", {"note": "called back later"}).status_code == 200
     final = state(client, call)
     assert final["version"] == 10
-    assert (final["status"], final["is_finished"], final["agent_id"]) == ("ended", True, OTHER_AGENT)
+    assert (final["status"], final["is_finished"], final["agent_id"]) == ("ended", True, other_agent)
     assert min(final["wait_seconds"], final["talk_seconds"], final["hold_seconds"]) >= 0
     assert None not in (final["answered_at"], final["ended_at"])
     assert (final["wrap_up_code"], final["recording_references"]) == ("resolved", ["rec-42"])
@@ -142,11 +153,11 @@ def test_unanswered_outcomes(client: TestClient) -> None:
             assert found["forwarded_to"] == "+493055571699"
 
 
-def test_not_found_stores_nothing(client: TestClient, container: Container) -> None:
+def test_not_found_stores_nothing(client: TestClient, container: Container, agent: str) -> None:
     call = ring(client)
     before = stored_event_count(container)
     assert_problem(client.get(f"{BASE}/{UNKNOWN}"), 404)
-    assert_problem(command(client, UNKNOWN, "answer", {"agent_id": AGENT}), 404)
+    assert_problem(command(client, UNKNOWN, "answer", {"agent_id": agent}), 404)
     assert_problem(command(client, UNKNOWN, "hold"), 404)
     customer = assert_problem(command(client, call, "link", {"customer_id": UNKNOWN}), 404)
     assert "customer" in customer["detail"]
@@ -155,12 +166,13 @@ def test_not_found_stores_nothing(client: TestClient, container: Container) -> N
     assert stored_event_count(container) == before
 
 
-def test_invalid_transitions_are_409_and_store_nothing(client: TestClient, container: Container) -> None:
+def test_invalid_transitions_are_409_and_store_nothing(client: TestClient, container: Container,
+                                                       agent: str) -> None:
     call = ring(client)
-    assert command(client, call, "answer", {"agent_id": AGENT}).status_code == 200
+    assert command(client, call, "answer", {"agent_id": agent}).status_code == 200
     email = client.post(BASE, json=EMAIL).json()["id"]
     before = stored_event_count(container)
-    twice = assert_problem(command(client, call, "answer", {"agent_id": AGENT}), 409)
+    twice = assert_problem(command(client, call, "answer", {"agent_id": agent}), 409)
     assert twice["error"] == "InvalidTransition"
     assert_problem(command(client, call, "resume"), 409)
     assert_problem(command(client, call, "miss"), 409)
@@ -171,11 +183,12 @@ def test_invalid_transitions_are_409_and_store_nothing(client: TestClient, conta
     assert state(client, call)["version"] == 2
 
 
-def test_if_match_conflict_and_two_concurrent_writers(client: TestClient, container: Container) -> None:
+def test_if_match_conflict_and_two_concurrent_writers(client: TestClient, container: Container,
+                                                      agent: str) -> None:
     call = ring(client)
     before = stored_event_count(container)
     stale = assert_problem(
-        command(client, call, "answer", {"agent_id": AGENT}, headers={"If-Match": '"5"'}), 409)
+        command(client, call, "answer", {"agent_id": agent}, headers={"If-Match": '"5"'}), 409)
     assert stale["current_version"] == 1
     assert stored_event_count(container) == before
 
@@ -187,7 +200,7 @@ def test_if_match_conflict_and_two_concurrent_writers(client: TestClient, contai
     assert statuses == [200, 409]
     assert stored_event_count(container) == before + 1
     assert len(state(client, call)["notes"]) == 1
-    current = command(client, call, "answer", {"agent_id": AGENT}, headers={"If-Match": '"2"'})
+    current = command(client, call, "answer", {"agent_id": agent}, headers={"If-Match": '"2"'})
     assert current.status_code == 200
     assert current.headers["ETag"] == '"3"'
 
@@ -231,7 +244,8 @@ def test_malformed_and_oversized_bodies(client: TestClient, container: Container
     assert stored_event_count(container) == before
 
 
-def test_idempotent_retry_stores_one_event(client: TestClient, container: Container) -> None:
+def test_idempotent_retry_stores_one_event(client: TestClient, container: Container, agent: str,
+                                           other_agent: str) -> None:
     key = {"Idempotency-Key": "ring-once-1"}
     first = client.post(f"{BASE}/calls", json=CALL, headers=key)
     count = stored_event_count(container)
@@ -242,14 +256,14 @@ def test_idempotent_retry_stores_one_event(client: TestClient, container: Contai
     assert stored_event_count(container) == count
     call = first.json()["id"]
     answer_key = {"Idempotency-Key": "answer-once-1"}
-    answered = command(client, call, "answer", {"agent_id": AGENT}, headers=answer_key)
-    again = command(client, call, "answer", {"agent_id": AGENT}, headers=answer_key)
+    answered = command(client, call, "answer", {"agent_id": agent}, headers=answer_key)
+    again = command(client, call, "answer", {"agent_id": agent}, headers=answer_key)
     assert again.status_code == 200
     assert again.json() == {**answered.json(), "replayed": True}
     assert again.headers["X-Switchboard-Position"] == answered.headers["X-Switchboard-Position"]
     assert state(client, call)["version"] == 2
     assert stored_event_count(container) == count + 1
-    reused = command(client, call, "answer", {"agent_id": OTHER_AGENT}, headers=answer_key)
+    reused = command(client, call, "answer", {"agent_id": other_agent}, headers=answer_key)
     assert assert_problem(reused, 422)["title"] == "Idempotency-Key reused"
     assert stored_event_count(container) == count + 1
 
@@ -281,3 +295,24 @@ def test_outbound_marketing_needs_consent(client: TestClient, container: Contain
     assert allowed.status_code == 201, allowed.text
     assert state(client, allowed.json()["id"])["customer_id"] == ada
     assert_problem(client.post(BASE, json=email), 409)
+
+
+def test_an_agent_a_command_names_must_exist_and_still_work_here(
+        client: TestClient, container: Container, agent: str, other_agent: str) -> None:
+    call = ring(client)
+    customer = register_customer(client)
+    gone = client.post(f"/api/v1/agents/{other_agent}/deactivate")
+    assert gone.status_code == 200, gone.text
+    before = stored_event_count(container)
+    for response, status in (
+            (command(client, call, "answer", {"agent_id": str(uuid4())}), 404),
+            (command(client, call, "answer", {"agent_id": other_agent}), 409),
+            (client.post(f"{BASE}/calls", json={**CALL, "agent_id": str(uuid4())}), 404),
+            (client.post(BASE, json={**EMAIL, "customer_id": customer, "agent_id": other_agent}), 409),
+            (client.post(f"{BASE}/batch", json={"items": [{**EMAIL, "agent_id": agent},
+                                                          {**EMAIL, "agent_id": str(uuid4())}]}), 404)):
+        assert_problem(response, status)
+    assert stored_event_count(container) == before
+    assert command(client, call, "answer", {"agent_id": agent}).status_code == 200
+    assert_problem(command(client, call, "transfer", {"to_agent_id": other_agent}), 409)
+    assert stored_event_count(container) == before + 1

@@ -18,6 +18,7 @@ from contact_center.bootstrap import Container
 from contact_center.settings import Settings
 from projections.screen_pop_card import card_for
 from projections.screen_pop_tables import TABLE_NAMES
+from tests.integration.case_requests import new_agent
 from tests.integration.read_model_requests import (
     DPO,
     ManualClock,
@@ -30,7 +31,6 @@ from tests.integration.read_model_requests import (
 )
 
 START = datetime(2024, 1, 2, 9, 0, tzinfo=UTC)
-AGENT, OTHER_AGENT = str(uuid4()), str(uuid4())
 INTERACTIONS = "/api/v1/interactions"
 
 
@@ -52,6 +52,8 @@ class Story:
 
     ada: str = ""
     acme: str = ""
+    agent: str = ""
+    other_agent: str = ""
     contacts: list[str] = field(default_factory=list)
     complaint: str = ""
     complaint_opened: datetime = START
@@ -92,7 +94,8 @@ def log(client: TestClient, story: Story, clock: ManualClock, customer: str, cha
 def tell_story(client: TestClient, container: Container, clock: ManualClock) -> Story:
     """An organisation and its member Ada: consent, nine contacts over a hundred days (the last
     from an unknown number, linked afterwards), a resolved request and an open complaint."""
-    story = Story()
+    story = Story(agent=new_agent(client, f"agent-{uuid4().hex[:8]}"),
+                  other_agent=new_agent(client, f"other-{uuid4().hex[:8]}"))
     story.acme = story.wrote(post(client, "/api/v1/customers", {
         "kind": "organisation", "display_name": "Acme GmbH", "organisation_name": "Acme GmbH"}))
     story.ada = story.wrote(post(client, "/api/v1/customers", {
@@ -106,7 +109,7 @@ def tell_story(client: TestClient, container: Container, clock: ManualClock) -> 
     # Five e-mails long ago: more than the calls, but outside the preferred channel's 90 days.
     story.contacts += [log(client, story, clock, story.ada, "email") for _ in range(5)]
     clock.advance(days=100)
-    story.contacts.append(call(client, story, clock, story.ada, ("answer", {"agent_id": AGENT}),
+    story.contacts.append(call(client, story, clock, story.ada, ("answer", {"agent_id": story.agent}),
                                ("end", None), ("wrap-up", {"code": "billing-question"})))
     story.contacts.append(call(client, story, clock, story.ada, ("miss", None)))
     story.contacts.append(log(client, story, clock, story.ada, "sms", direction="outbound"))
@@ -119,8 +122,8 @@ def tell_story(client: TestClient, container: Container, clock: ManualClock) -> 
     story.complaint = story.wrote(post(client, "/api/v1/cases", {
         "kind": "complaint", "category": "billing", "priority": "high", "summary": "charged twice",
         "customer_id": story.ada, "first_response_minutes": 60, "resolution_minutes": 480}))
-    unknown = call(client, story, clock, None, ("answer", {"agent_id": AGENT}),
-                   ("transfer", {"to_agent_id": OTHER_AGENT}), ("end", None))
+    unknown = call(client, story, clock, None, ("answer", {"agent_id": story.agent}),
+                   ("transfer", {"to_agent_id": story.other_agent}), ("end", None))
     story.contacts.append(unknown)
     story.wrote(post(client, f"{INTERACTIONS}/{unknown}/link", {"customer_id": story.ada}))
     return story
@@ -154,8 +157,8 @@ def test_card_shows_the_customer_at_a_glance(pop: tuple[TestClient, Container],
     assert [(c["channel"], c["direction"], c["status"]) for c in contacts] == [
         ("call", "inbound", "ended"), ("sms", "outbound", "open"),
         ("call", "inbound", "missed"), ("call", "inbound", "ended"), ("email", "inbound", "open")]
-    assert contacts[0]["agent_id"] == OTHER_AGENT  # the unknown caller, linked later, transferred
-    assert (contacts[3]["agent_id"], contacts[3]["outcome"]) == (AGENT, "billing-question")
+    assert contacts[0]["agent_id"] == story.other_agent  # the unknown caller, linked later, transferred
+    assert (contacts[3]["agent_id"], contacts[3]["outcome"]) == (story.agent, "billing-question")
     assert contacts[0]["started_at"] > contacts[1]["started_at"]
     assert shown["preferred_channel"] == "call"  # five e-mails, but 100 days ago
 
