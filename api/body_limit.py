@@ -24,21 +24,34 @@ class BodyLimitMiddleware:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._reject(send)
             return
-        received = 0
+        received, exceeded, answered = 0, False, False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    exceeded = True
                     raise BodyTooLarge
             return message
 
+        async def guarded_send(message: Message) -> None:
+            # A handler that was reading the body answers the error it caught (FastAPI: 400,
+            # "There was an error parsing the body"); a body sent in chunks, with no
+            # Content-Length, is refused as too large all the same.
+            nonlocal answered
+            if not exceeded:
+                await send(message)
+            elif message["type"] == "http.response.start" and not answered:
+                answered = True
+                await self._reject(send)
+
         try:
-            await self.app(scope, limited_receive, send)
+            await self.app(scope, limited_receive, guarded_send)
         except BodyTooLarge:
-            await self._reject(send)
+            if not answered:
+                await self._reject(send)
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps({

@@ -102,6 +102,10 @@ def test_errors_are_problems_and_store_nothing(client: TestClient, container: Co
     oversized = client.post("/api/v1/customers", content=b"{" + b" " * 1_100_000 + b"}",
                             headers={"content-type": "application/json"})
     assert oversized.status_code == 413
+    chunked = client.post("/api/v1/customers", content=iter([b"{", b" " * 1_100_000, b"}"]),
+                          headers={"content-type": "application/json"})  # no Content-Length
+    assert chunked.status_code == 413, chunked.text
+    assert chunked.json()["title"] == "Payload too large"
     assert client.get("/api/v1/customers/not-a-uuid").status_code == 422
     surrogate = client.put(f"/api/v1/customers/{ada}/details", content=rb'{"display_name": "Ada\ud800"}',
                            headers={"content-type": "application/json"})
