@@ -23,6 +23,9 @@ LAG_SECONDS = Gauge("switchboard_projection_lag_seconds",
                     ["projection"])
 RATE = Gauge("switchboard_projection_applied_per_second",
              "Events applied per second over the last few seconds", ["projection"])
+FAILURES = Counter("switchboard_projection_failures_total",
+                   "Times a projection's worker failed (could not start, or stopped on an error) "
+                   "and was started again from its stored offsets", ["projection"])
 
 
 class ProjectionMeter:

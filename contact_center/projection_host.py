@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 
+from adapters.projection_metrics import FAILURES
 from adapters.projection_rebuild import RebuildProgress, RebuildResult, SideBySideRebuild, StoredEvents
 from adapters.projection_runner import ProjectionRunner
 from contact_center.worker_watch import WorkerWatch
@@ -86,12 +87,16 @@ class ProjectionHost:
             try:
                 runner = self.open_runner(projection)
             except Exception:
+                FAILURES.labels(projection.full_name).inc()
                 log.exception("projection %s could not start; retrying", projection.full_name)
                 self._stop.wait(self.retry_seconds)
                 continue
             try:
                 runner.run(self._stop, alive)
             except Exception:
+                # Counted: a worker that fails on every retry still reports itself alive, and
+                # its lag in records keeps the value of its last good poll.
+                FAILURES.labels(projection.full_name).inc()
                 log.exception("projection %s failed; resuming from its stored offsets",
                               projection.full_name)
                 self._stop.wait(self.retry_seconds)
