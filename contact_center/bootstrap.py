@@ -42,7 +42,7 @@ from contact_center.read_your_writes import ReadConsistency
 from contact_center.relay import EventRelay
 from contact_center.retention import RetentionService
 from contact_center.screen_pop import ScreenPopService
-from contact_center.service_wiring import audit_services, cti_service, push_router
+from contact_center.service_wiring import agent_service, audit_services, cti_service, push_router
 from contact_center.settings import Settings
 from contact_center.sign_in import SignIn
 from contact_center.users import UserService
@@ -112,6 +112,7 @@ class Container:
         self.push.store.close()
         self.leaderboards.close()
         self.users.store.close()
+        self.agents.claims.handles.close()
         self.app.close()
         self.data_keys.pool.close()
 
@@ -145,9 +146,9 @@ def bootstrap(
     notifier = notifier or AgentPushNotifier(push, CallerCards(screen_pop))
     leaderboards = leaderboard_service(settings, endpoints, read_store, consistency, clock,
                                        derived_key(keys, b"gamification-alias"))
-    agent_tokens = agent_token_service(settings, keys, clock, AgentService(runner, clock))
-    users, sign_in = user_services(settings, endpoints, keys, clock, agent_tokens.tokens,
-                                   AgentService(runner, clock))
+    agents = agent_service(settings, endpoints, app, runner, clock)
+    agent_tokens = agent_token_service(settings, keys, clock, agents)
+    users, sign_in = user_services(settings, endpoints, keys, clock, agent_tokens.tokens, agents)
     probes: list[DependencyProbe] = [
         PostgresProbe(endpoints.database_url),
         KafkaProbe(endpoints.kafka_bootstrap_servers),
@@ -161,7 +162,7 @@ def bootstrap(
         retention=RetentionService(keys, clock, settings.retention_days),
         customers=CustomerService(runner, clock, settings.default_region),
         cases=CaseService(runner, clock),
-        agents=AgentService(runner, clock),
+        agents=agents,
         interactions=InteractionService(runner, clock, settings.default_region),
         relay=event_relay(settings, endpoints, app),
         projections=projection_host(settings, endpoints, keys, app, clock),

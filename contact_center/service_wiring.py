@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from adapters.agent_handles import PostgresAgentHandles
 from adapters.clock import Clock
 from adapters.cloudevents_envelope import CloudEventsEnvelope
 from adapters.cti_store import CtiStore
 from adapters.data_keys import DataKeyStore
+from adapters.event_store import SwitchboardRecorder
 from adapters.projected_events import EventDecoder
 from adapters.push_feed import PostgresPushFeed
 from adapters.push_store import PostgresPushStore
@@ -13,6 +15,8 @@ from adapters.scratch_tables import ScratchTables
 from adapters.services.stack import Endpoints
 from adapters.simulator_clients import HttpCtiPoster, WebsocketAgentSockets
 from contact_center.access_log import AccessLogService
+from contact_center.agent_handle_claims import HandleClaims
+from contact_center.agents import AgentService
 from contact_center.application import SwitchboardApplication
 from contact_center.audit_export import AuditExport
 from contact_center.audit_history import AuditHistory
@@ -68,3 +72,16 @@ def call_simulator(base_url: str, cti_token: str) -> CallSimulator:
     """The call simulator's engine, posting to and connecting to the server at ``base_url``."""
     return CallSimulator(HttpCtiPoster(base_url, cti_token), WebsocketAgentSockets(base_url))
 
+
+
+def agent_service(settings: Settings, endpoints: Endpoints, app: SwitchboardApplication,
+                  runner: CommandRunner, clock: Clock) -> AgentService:
+    """Agents, with one agent per login and extension; the first start after handles came in
+    claims those of the agents onboarded before."""
+    recorder = app.recorder
+    assert isinstance(recorder, SwitchboardRecorder)
+    handles = PostgresAgentHandles(endpoints.database_url, settings.db_schema, recorder.events_table_name)
+    claims = HandleClaims(runner, handles)
+    if not handles.filled():
+        claims.fill_in(handles.stored_agents())
+    return AgentService(runner, clock, claims)

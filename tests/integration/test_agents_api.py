@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from uuid import UUID
 
+import psycopg
+import pytest
 from fastapi.testclient import TestClient
+from psycopg import sql
 
 from contact_center.bootstrap import Container
+from contact_center.commands import CommandContext
+from domain.errors import AlreadyPresent
 from tests.integration.event_counts import stored_event_count
 
 NOBODY = "00000000-0000-0000-0000-000000000000"
@@ -172,3 +178,46 @@ def test_idempotent_onboarding_stores_one_event(client: TestClient, container: C
     assert (first.status_code, second.status_code) == (201, 200)
     assert second.json() == {**first.json(), "replayed": True}
     assert stored_event_count(container) == count
+
+
+def test_a_login_or_an_extension_names_one_agent(client: TestClient, container: Container) -> None:
+    grace = onboard(client)
+    before = stored_event_count(container)
+    for body, field in (({**GRACE, "login": "GHopper", "extensions": ["2001"]}, "login"),
+                        ({**GRACE, "login": "alan", "extensions": ["2001", "SIP/1001"]}, "extensions")):
+        taken = client.post("/api/v1/agents", json=body)
+        assert taken.status_code == 409, taken.text
+        assert (taken.json()["field"], grace in taken.json()["detail"]) == (field, True)
+    assert stored_event_count(container) == before
+    # A refused or failed onboarding holds nothing: the same login and extension go through next.
+    invalid = {"display_name": "Alan Turing", "login": "alan", "extensions": ["2001", "20 02"]}
+    assert client.post("/api/v1/agents", json=invalid).status_code == 422
+    alan = onboard(client, {"display_name": "Alan Turing", "login": "alan", "extensions": ["2001"]})
+    assert client.post(f"/api/v1/agents/{alan}/extensions", json={"extension": "1001"}).status_code == 409
+
+    # What an agent gives up (an extension removed, everything once deactivated) is free again.
+    removed = client.post(f"/api/v1/agents/{grace}/extensions/remove", json={"extension": "1001"})
+    assert removed.status_code == 200
+    assert client.post(f"/api/v1/agents/{alan}/extensions", json={"extension": "1001"}).status_code == 200
+    assert client.post(f"/api/v1/agents/{grace}/deactivate").status_code == 200
+    successor = onboard(client, {"display_name": "Grace B. Hopper", "login": "ghopper",
+                                 "extensions": ["SIP/1001"]})
+    assert client.get(f"/api/v1/agents/{successor}").json()["login"] == "ghopper"
+
+
+def test_agents_onboarded_before_handles_were_kept_are_claimed_on_the_next_start(
+        container: Container) -> None:
+    claims = container.agents.claims
+    first = onboard_directly(container, "ghopper", "1001")
+    with psycopg.connect(container.endpoints.database_url) as conn:  # as before handles were kept
+        conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(container.settings.db_schema,
+                                                                     "agent_handles")))
+    claims.fill_in(claims.handles.stored_agents())
+    with pytest.raises(AlreadyPresent, match=str(first)):
+        onboard_directly(container, "GHOPPER", "3001")
+    with pytest.raises(AlreadyPresent, match=str(first)):
+        onboard_directly(container, "alan", "1001")
+
+
+def onboard_directly(container: Container, login: str, extension: str) -> UUID:
+    return container.agents.onboard(CommandContext(actor="test"), login.title(), login, None, [extension]).id
