@@ -46,7 +46,7 @@ class CustomerCreate(CustomerDetailsIn):
 class ConsentIn(Strict):
     channel: ConsentChannel
     purpose: ConsentPurpose
-    granted: bool
+    granted: bool = Field(strict=True, description="true or false: a consent is never guessed from text")
     source: str = Field(min_length=1, max_length=200, description="where the decision came from")
 
 

@@ -78,6 +78,10 @@ def test_errors_are_problems_and_store_nothing(client: TestClient, container: Co
         ("post", "/api/v1/customers/00000000-0000-0000-0000-000000000000/consents",
          {"channel": "email", "purpose": "marketing_email", "granted": True, "source": "x"}, 404),
         ("post", f"/api/v1/customers/{ada}/unmerge", None, 409),
+        ("post", f"/api/v1/customers/{ada}/consents",
+         {"channel": "email", "purpose": "marketing_email", "granted": "yes", "source": "x"}, 422),
+        ("post", f"/api/v1/customers/{ada}/consents",
+         {"channel": "email", "purpose": "marketing_email", "granted": 1, "source": "x"}, 422),
         # Text PostgreSQL cannot store (NUL) or UTF-8 cannot hold (a lone surrogate):
         ("post", "/api/v1/customers", {"display_name": "Ada\u0000Lovelace"}, 422),
         ("put", f"/api/v1/customers/{ada}/details", {"display_name": "Ada\u0000"}, 422),
