@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from api.access import check_declarations, document_roles, install_access_handlers
 from api.body_limit import BodyLimitMiddleware
 from api.lifespan import background_work
+from api.openapi_doc import install_openapi
 from api.page_headers import PageHeadersMiddleware
 from api.problems import install_problem_handlers
 from api.ring_lane import RingLane
@@ -49,6 +50,7 @@ def create_app(container: Container) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.max_body_bytes)
     app.add_middleware(PageHeadersMiddleware, prefixes=pages.PAGE_PREFIXES)
     include_routes(app)
+    install_openapi(app)
     return app
 
 
@@ -82,4 +84,5 @@ def routes_only() -> FastAPI:
     """The routes without a container behind them: for generated docs and route checks."""
     app = FastAPI()
     include_routes(app)
+    install_openapi(app)
     return app
