@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -25,7 +25,7 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
-def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+def _validation_errors(exc: RequestValidationError | WebSocketRequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for error in exc.errors():
         location = [str(part) for part in error.get("loc", ()) if part != "body"]
@@ -42,6 +42,19 @@ def install_problem_handlers(app: FastAPI) -> None:
         first = errors[0] if errors else {"field": "body", "message": "invalid"}
         return problem(422, "Invalid request", f"{first['field']}: {first['message']}",
                        errors=errors)
+
+    @app.exception_handler(WebSocketRequestValidationError)
+    async def invalid_handshake(socket: WebSocket,
+                                exc: WebSocketRequestValidationError) -> JSONResponse | None:
+        """A socket's query parameters refused in its handshake: a 422 problem where the server
+        can answer a handshake with a response (uvicorn can), else a close with 1008 and why."""
+        errors = _validation_errors(exc)
+        first = errors[0] if errors else {"field": "query", "message": "invalid"}
+        detail = f"{first['field']}: {first['message']}"
+        if "websocket.http.response" not in socket.scope.get("extensions", {}):
+            await socket.close(1008, detail[:120])
+            return None
+        return problem(422, "Invalid request", detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -6,6 +6,7 @@ schema: a third process, so every delivery here crosses processes through Postgr
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -171,6 +172,18 @@ def test_every_websocket_answers_every_role_as_declared(servers: tuple[str, str]
                 with pytest.raises(InvalidStatus) as refused:
                     connect(f"{base}{path}", additional_headers=token, proxy=None, open_timeout=20)
                 assert refused.value.response.status_code == 403, (path, role)
+
+
+def test_a_handshake_with_a_bad_parameter_is_told_which(servers: tuple[str, str]) -> None:
+    base = servers[0].replace("http://", "ws://")
+    token = bearer_for(Role.AGENT, agent_id=uuid4())
+    for query in ("last_seq=-1", "last_seq=abc"):
+        with pytest.raises(InvalidStatus) as refused:
+            connect(f"{base}/ws/agent?{query}", additional_headers=token, proxy=None, open_timeout=20)
+        response = refused.value.response
+        assert response.status_code == 422, query
+        assert response.headers["content-type"] == "application/problem+json"
+        assert json.loads(response.body)["errors"][0]["field"] == "query.last_seq"
 
 
 def test_an_access_token_expiring_on_an_open_socket_closes_it_with_4401(servers: tuple[str, str],
