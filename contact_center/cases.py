@@ -9,10 +9,10 @@ from uuid import UUID, uuid4
 from adapters.clock import Clock
 from contact_center.agents import working_agent
 from contact_center.commands import CommandContext, CommandRunner, WriteResult
+from contact_center.customers import current_customer
 from contact_center.stamps import Stamp, stamp
 from domain.case import Case
 from domain.case_values import CaseKind, Priority
-from domain.customer import Customer
 from domain.sla import CaseSla, SlaPolicy
 
 
@@ -39,7 +39,7 @@ class CaseService:
         }
 
         def work() -> list[Case]:
-            self.runner.load(Customer, customer_id)  # a case needs a customer that exists
+            current_customer(self.runner, customer_id)  # a case needs a customer that exists, active
             case = Case.open(id=uuid4(), kind=kind, category=category, priority=priority,
                              summary=summary, customer_id=customer_id, sla=sla,
                              origin_interaction_id=origin_interaction_id, **stamp(ctx, self.clock))

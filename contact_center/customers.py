@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from uuid import UUID, uuid4
 
@@ -10,8 +11,8 @@ from contact_center.commands import CommandContext, CommandRunner, WriteResult
 from contact_center.identity_normalisation import normalise_phone
 from domain.consent import ConsentChannel, ConsentPurpose
 from domain.customer import Customer
-from domain.customer_details import CustomerDetails, CustomerKind
-from domain.errors import InvalidIdentity
+from domain.customer_details import CustomerDetails, CustomerKind, CustomerStatus
+from domain.errors import CustomerInactive, InvalidIdentity
 from domain.identity import (
     Identity,
     IdentityKind,
@@ -29,6 +30,20 @@ class RawIdentity:
     kind: IdentityKind
     value: str
     scope: str = ""
+
+
+def current_customer(runner: CommandRunner, customer_id: UUID, field: str = "customer_id",
+                     read: Mapping[UUID, Customer] | None = None) -> Customer:
+    """The customer a new contact or case names: it must exist (``NotFound``) and be active
+    (``CustomerInactive``, 409): a merged duplicate's contacts belong to its survivor, and an
+    erased customer takes no new ones. ``read``: customers a batch has read already."""
+    customer = (read or {}).get(customer_id) or runner.load(Customer, customer_id)
+    if customer.status is CustomerStatus.MERGED:
+        raise CustomerInactive(f"customer {customer_id} was merged into {customer.merged_into}: "
+                               "name that one", field=field)
+    if customer.status is not CustomerStatus.ACTIVE:
+        raise CustomerInactive(f"customer {customer_id} is {customer.status}", field=field)
+    return customer
 
 
 class CustomerService:

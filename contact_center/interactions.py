@@ -25,6 +25,7 @@ from contact_center.commands import (
     WriteResult,
     batch_ids,
 )
+from contact_center.customers import current_customer
 from contact_center.errors import NotFound
 from contact_center.identity_normalisation import is_withheld, normalise_phone
 from domain.agent import Agent
@@ -182,7 +183,7 @@ class InteractionService:
 
     def link_customer(self, ctx: CommandContext, interaction_id: UUID, customer_id: UUID) -> WriteResult:
         def link(interaction: Interaction, now: datetime) -> None:
-            self.runner.load(Customer, customer_id)
+            current_customer(self.runner, customer_id)
             interaction.link_customer(customer_id, actor=ctx.actor, occurred_at=now)
 
         return self._change(ctx, interaction_id, "link_customer", customer_id, link)
@@ -253,9 +254,7 @@ class InteractionService:
             if purpose in MARKETING:
                 raise InvalidValue(f"{purpose} contact needs a customer_id", field="customer_id")
             return
-        if customer_id not in customers:
-            customers[customer_id] = self.runner.load(Customer, customer_id)
-        customer = customers[customer_id]
+        customer = customers[customer_id] = current_customer(self.runner, customer_id, read=customers)
         if purpose is None or purpose not in MARKETING:
             return
         consent_channel = CONSENT_CHANNEL.get(channel)

@@ -316,3 +316,22 @@ def test_an_agent_a_command_names_must_exist_and_still_work_here(
     assert command(client, call, "answer", {"agent_id": agent}).status_code == 200
     assert_problem(command(client, call, "transfer", {"to_agent_id": other_agent}), 409)
     assert stored_event_count(container) == before + 1
+
+
+def test_new_contacts_and_cases_name_a_current_customer(client: TestClient, container: Container) -> None:
+    survivor, duplicate = register_customer(client), register_customer(client)
+    merged = client.post(f"/api/v1/customers/{duplicate}/merge", json={"survivor_id": survivor})
+    assert merged.status_code == 200, merged.text
+    call = ring(client)
+    before = stored_event_count(container)
+    case = {"kind": "service_request", "category": "delivery", "summary": "parcel", "customer_id": duplicate,
+            "first_response_minutes": 30, "resolution_minutes": 240}
+    for response in (client.post(BASE, json={**EMAIL, "customer_id": duplicate}),
+                     client.post(f"{BASE}/calls", json={**CALL, "customer_id": duplicate}),
+                     command(client, call, "link", {"customer_id": duplicate}),
+                     client.post("/api/v1/cases", json=case)):
+        problem = assert_problem(response, 409)
+        assert survivor in problem["detail"], problem  # where the contact belongs instead
+        assert problem["field"] == "customer_id"
+    assert stored_event_count(container) == before
+    assert command(client, call, "link", {"customer_id": survivor}).status_code == 200
