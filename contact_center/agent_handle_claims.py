@@ -18,6 +18,7 @@ from contact_center.commands import CommandRunner
 from contact_center.errors import NotFound
 from domain.agent import Agent
 from domain.errors import AlreadyPresent
+from projections.agent_directory import folded
 
 log = logging.getLogger("switchboard.agents")
 PENDING_SECONDS = 60.0  # a claim whose agent is not stored yet: an onboarding still under way
@@ -25,13 +26,14 @@ PENDING_SECONDS = 60.0  # a claim whose agent is not stored yet: an onboarding s
 
 @dataclass(frozen=True)
 class Handle:
-    key: str  # as stored: ``login:<folded>`` or ``extension:<extension>``
+    key: str  # as stored: ``login:<folded login>`` or ``extension:<extension>``
     field: str  # the request field that names it
     shown: str  # how a refusal names it
 
 
 def handles_of(login: str | None, extensions: Iterable[str]) -> list[Handle]:
-    found = [] if login is None else [Handle(f"login:{login.casefold()}", "login", f"login {login!r}")]
+    # Logins compare as the agent directory compares them (case and inner spaces ignored).
+    found = [] if login is None else [Handle(f"login:{folded(login)}", "login", f"login {login!r}")]
     return found + [Handle(f"extension:{e}", "extensions", f"extension {e!r}") for e in extensions]
 
 
