@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError, WebSocketRequestValidatio
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from adapters.personal_data_mapper import SubjectErased
 from contact_center.errors import AuditReadNotRecorded, IdempotencyKeyReused, NotFound, VersionConflict
 from contact_center.read_your_writes import ReadNotReady
 from domain.errors import DomainError, InvalidValue
@@ -55,6 +56,11 @@ def install_problem_handlers(app: FastAPI) -> None:
             await socket.close(1008, detail[:120])
             return None
         return problem(422, "Invalid request", detail, errors=errors)
+
+    @app.exception_handler(SubjectErased)
+    async def erased(_: Request, exc: SubjectErased) -> JSONResponse:
+        return problem(409, "Not allowed now", "the customer's personal data was erased: nothing new "
+                       "about them can be stored", error="SubjectErased")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -29,6 +29,7 @@ from uuid import UUID
 
 from adapters.clock import Clock
 from adapters.cti_store import CtiStore
+from adapters.personal_data_mapper import erased_at_birth
 from contact_center.call_notifications import CallEnded, CallNotifier, CallOffered, CallTaken
 from contact_center.commands import CommandContext, CommandRunner, WriteResult
 from contact_center.cti_agents import CtiAgents
@@ -103,8 +104,8 @@ class CtiService:
                 if interaction.status is InteractionStatus.RINGING:
                     interaction.end_busy(actor=integration.actor, occurred_at=now)
 
-            def record_rejected() -> Reply:
-                self._write(integration, event, reject)
+            def record_rejected() -> Reply:  # in the caller's history, as any call
+                self._write(integration, event, reject, customer_id=self._single(self._match(caller)))
                 return {"action": "reject", "reason": "busy"}
             return record_rejected
         found, offered, first = self._match_and_offer(caller, event, integration, interaction_id)
@@ -200,7 +201,8 @@ class CtiService:
             now = self.clock.now()
             existing = None if skip_read else self._existing(interaction_id)
             skip_read = False
-            interaction = existing or self._new(interaction_id, integration, event, now, **ring)
+            interaction = existing or self._new(interaction_id, integration, event, now,
+                                                **self._with_customer(event, ring))
             if change is not None:
                 change(interaction, now)
             written[:] = [interaction]
@@ -209,13 +211,25 @@ class CtiService:
         result: WriteResult | None = None
         for attempt in range(1, self.attempts + 1):
             try:
-                result = self.runner.run(ctx, f"cti.{event.kind.value}", [str(interaction_id)], work)
+                # A call of an erased customer still rings, is answered and ends: its new
+                # personal fields are stored as erased, not refused (the PBX would retry forever).
+                with erased_at_birth():
+                    result = self.runner.run(ctx, f"cti.{event.kind.value}", [str(interaction_id)], work)
                 break
             except VersionConflict:
                 if attempt == self.attempts:
                     raise
         assert result is not None
         return self.runner.load(Interaction, interaction_id) if result.replayed else written[0]
+
+    def _with_customer(self, event: CtiEvent, ring: dict[str, Any]) -> dict[str, Any]:
+        """``ring`` with the customer of a call first seen at its answer or hangup: the caller
+        (inbound) or the number dialled (outbound) when it matches one customer, as a ring
+        links it, so the call shows in their history and an erasure finds it."""
+        if "customer_id" in ring:
+            return ring
+        number = event.from_number if event.direction is Direction.INBOUND else event.to_number
+        return {**ring, "customer_id": self._single(self._match(self._address(number)))}
 
     def _existing(self, interaction_id: UUID) -> Interaction | None:
         try:

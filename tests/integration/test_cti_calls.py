@@ -221,3 +221,37 @@ def test_an_api_process_forgets_old_calls_when_it_starts(
             wait_for(lambda: known_calls(rig) == {"fresh"}, timeout=30, what="the stale call to be forgotten")
     finally:
         another.close()
+
+
+def test_every_call_of_a_known_caller_is_theirs_however_it_first_arrives(rig: Rig) -> None:
+    """A blocked caller's rejected ring, and calls first seen at their answer or hangup, are
+    linked to the caller's customer as a ring is: in their history, and found by an erasure."""
+    emma = rig.onboard("Emma Taylor", "emma", "support", ("1002",), presence="available")
+    blocked = rig.register("Brenda Blocked", "+49 221 5550199")
+    known = rig.register("Ada Lovelace", "+49 30 55571699")
+    assert rig.send({**event("newCall", "blocked"), "from": "02215550199"}) == {
+        "action": "reject", "reason": "busy"}
+    rig.send(event("answer", "answered-first", user="Emma Taylor"))
+    rig.send(event("hangup", "hung-up-first", cause="cancel"))
+    rig.send({**event("answer", "out-first", user="Emma Taylor"), "direction": "out",
+              "from": "1002", "to": "493055571699"})
+    assert rig.call("blocked")["customer_id"] == str(blocked)
+    for call_id in ("answered-first", "hung-up-first", "out-first"):
+        assert rig.call(call_id)["customer_id"] == str(known), call_id
+    assert rig.call("answered-first")["agent_id"] == str(emma)
+
+
+def test_calls_of_an_erased_customer_still_ring_and_end(rig: Rig) -> None:
+    """The PBX retries an event until it is taken: a call whose customer was erased records its
+    events with their personal fields erased, where an agent's note on it is refused (409)."""
+    rig.onboard("Emma Taylor", "emma", "support", ("1002",), presence="available")
+    customer = rig.register("Ada Lovelace", "+49 30 55571699")
+    rig.send(event("newCall", "erased", user="Emma Taylor"))
+    erased = rig.client.post(f"/api/v1/customers/{customer}/erasure", json={"legal_basis": "Art. 17"})
+    assert erased.status_code == 200, erased.text
+    rig.send(event("hangup", "erased", cause="forwarded", answeringNumber="+4917699999"))
+    call = rig.call("erased")
+    assert (call["status"], call["forwarded_to"]) == ("forwarded", "[erased]")
+    note = rig.client.post(f"/api/v1/interactions/{call['id']}/notes", json={"note": "called back"})
+    assert note.status_code == 409, note.text
+    assert note.json()["error"] == "SubjectErased"
