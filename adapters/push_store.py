@@ -71,6 +71,8 @@ class PushStore(Protocol):
 
     def prune(self) -> int: ...
 
+    def forget_customer(self, customer_id: UUID) -> int: ...
+
     def close(self) -> None: ...
 
 
@@ -203,6 +205,13 @@ class PostgresPushStore:
                 "DELETE FROM push_frames f USING push_sequences s WHERE f.agent_id = s.agent_id "
                 "AND (f.created_at < now() - make_interval(secs => %s) OR f.seq <= s.seq - %s)",
                 (self.window_seconds, self.window_frames))
+            return int(cur.rowcount)
+
+    def forget_customer(self, customer_id: UUID) -> int:
+        """Delete the frames that name ``customer_id`` (a card, a candidate), after an erasure;
+        returns how many. A client replaying past them is told to resync."""
+        with self.pool.connection() as conn:
+            cur = conn.execute("DELETE FROM push_frames WHERE strpos(body, %s) > 0", (str(customer_id),))
             return int(cur.rowcount)
 
     def close(self) -> None:

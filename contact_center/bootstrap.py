@@ -158,7 +158,7 @@ def bootstrap(
         endpoints=endpoints,
         app=app,
         data_keys=keys,
-        data_protection=DataProtectionService(runner, app, clock),
+        data_protection=DataProtectionService(runner, app, clock, push.store),
         retention=RetentionService(keys, clock, settings.retention_days),
         customers=CustomerService(runner, clock, settings.default_region),
         cases=CaseService(runner, clock),

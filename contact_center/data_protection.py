@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from adapters.clock import Clock
@@ -44,11 +44,20 @@ def event_record(event: SwitchboardAggregate.Event) -> dict[str, Any]:
     }
 
 
+class PushedFrames(Protocol):
+    def forget_customer(self, customer_id: UUID) -> int: ...
+
+
 class DataProtectionService:
-    def __init__(self, runner: CommandRunner, app: SwitchboardApplication, clock: Clock) -> None:
+    """``frames``: the agents' screen-pop frames kept for reconnecting clients, which carry
+    cards and names in plain text (:mod:`adapters.push_store`)."""
+
+    def __init__(self, runner: CommandRunner, app: SwitchboardApplication, clock: Clock,
+                 frames: PushedFrames) -> None:
         self.runner = runner
         self.app = app
         self.clock = clock
+        self.frames = frames
         recorder = app.recorder
         assert isinstance(recorder, SwitchboardRecorder)
         self.recorder = recorder
@@ -60,8 +69,11 @@ class DataProtectionService:
             customer.erase_personal_data(legal_basis, actor=ctx.actor, occurred_at=self.clock.now())
             return [customer]
 
-        return self.runner.run(ctx, "customer.erase", [customer_id, legal_basis], work,
-                               erase_subject=customer_id)
+        result = self.runner.run(ctx, "customer.erase", [customer_id, legal_basis], work,
+                                 erase_subject=customer_id)
+        # Then the frames that named the customer: a reconnecting agent replays no erased card.
+        self.frames.forget_customer(customer_id)
+        return result
 
     def export(self, customer_id: UUID) -> dict[str, Any]:
         """Everything held about the customer, decrypted: its events and every aggregate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
 import pytest
@@ -13,6 +13,7 @@ from psycopg import sql
 from pydantic import SecretStr
 
 from adapters.data_keys import master_key_id
+from adapters.push_store import OutgoingFrame
 from adapters.services.processes import ServiceError
 from adapters.services.stack import Endpoints
 from api.app import create_app
@@ -177,3 +178,20 @@ def test_master_key_rotation_and_wrong_or_missing_keys(
         rotated.close()
     with pytest.raises(ServiceError, match="not the one"):
         bootstrap(settings_for_test, services)  # the old key alone no longer opens it
+
+
+def test_an_erasure_takes_the_customers_screen_pops_out_of_the_replay_window(
+        client: TestClient, container: Container) -> None:
+    customer = client.post("/api/v1/customers", json={"display_name": "Ada Lovelace"}).json()["id"]
+    agent = uuid4()
+    store = container.push.store
+    named = {"caller": "+493055571600", "candidates": [{"customer_id": customer, "display_name": "Ada"}]}
+    store.append([OutgoingFrame(agent, "screen_pop", named),
+                  OutgoingFrame(agent, "call_ended", {"call_id": "c-1", "outcome": "ended"})])
+    erased = client.post(f"/api/v1/customers/{customer}/erasure", headers=DPO,
+                         json={"legal_basis": "Art. 17 request"})
+    assert erased.status_code == 200, erased.text
+    replay = store.replay(agent, 0)
+    assert [frame.kind for frame in replay.frames] == ["call_ended"]
+    assert not replay.complete  # a client that missed the pop is told to resync
+    assert all(customer not in frame.body for frame in replay.frames)
