@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.access import allow
+from api.access import CurrentUser, allow
 from api.dependencies import get_container
 from api.writes import WriteAccepted, command_context, write_response
+from contact_center.access_log import AuditRead
 from contact_center.bootstrap import Container
 from contact_center.commands import CommandContext
 from contact_center.data_protection import DataProtectionService
@@ -51,6 +52,10 @@ def erase_customer(customer_id: UUID, body: ErasureRequest,
 
 
 @router.get("/{customer_id}/personal-data-export", response_model=PersonalDataExport)
-def export_personal_data(customer_id: UUID, service: Service) -> PersonalDataExport:
-    """Everything held about the customer, decrypted."""
-    return PersonalDataExport.model_validate(service.export(customer_id))
+def export_personal_data(customer_id: UUID, service: Service, principal: CurrentUser,
+                         container: Annotated[Container, Depends(get_container)]) -> PersonalDataExport:
+    """Everything held about the customer, decrypted; recorded in the customer's access log
+    (``GET /api/v1/audit/access-log/{id}``) before it is answered, as every audit read is."""
+    export = PersonalDataExport.model_validate(service.export(customer_id))
+    container.audit.access_log.record(AuditRead(principal.actor, "personal_data_export", customer_id))
+    return export

@@ -12,7 +12,7 @@ from contact_center.agent_tokens import MAX_TTL_SECONDS
 
 class AgentTokenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    ttl_seconds: int | None = Field(default=None, ge=1, le=MAX_TTL_SECONDS,
+    ttl_seconds: int | None = Field(default=None, ge=1, le=MAX_TTL_SECONDS, strict=True,
                                     description="lifetime; default SWITCHBOARD_AGENT_TOKEN_TTL_SECONDS")
 
 

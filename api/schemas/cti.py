@@ -39,6 +39,13 @@ class CtiEventIn(BaseModel):
             return []
         return [value] if isinstance(value, str) else value
 
+    @field_validator("call_id")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
     @field_validator("queue", "answering_number", "cause", mode="before")
     @classmethod
     def blank_is_absent(cls, value: Any) -> Any:

@@ -206,6 +206,8 @@ def test_wrong_token_is_401_and_stores_nothing(configured: tuple[TestClient, Con
     ("application/x-www-form-urlencoded", b"event=newCall&from=1&to=2&direction=in", "callId"),
     ("application/json", b'{"event": "newCall", "from": "1", "to": "2", "direction": "in", '
                          b'"callId": "x\\u0000y"}', "callId"),
+    ("application/json", b'{"event": "newCall", "from": "1", "to": "2", "direction": "in", '
+                         b'"callId": "   "}', "callId"),
     ("application/x-www-form-urlencoded", b"event=newCall&from=1&to=2&direction=in&callId=x&user[]=a%00",
      "user"),
     ("multipart/form-data; boundary=absent", b"--other\r\n\r\n", "body"),

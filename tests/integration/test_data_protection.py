@@ -87,6 +87,10 @@ def test_access_export_returns_everything_decrypted(dpo_client: tuple[TestClient
     for secret in (PHONE_E164, EMAIL, NOTE, "Grace Hopper"):
         assert secret in text
     assert any(e["type"] == "switchboard.interaction.note_added.v1" for e in body["events"])
+    log = client.get(f"/api/v1/audit/access-log/{ids['customer']}", headers=DPO)
+    assert log.status_code == 200, log.text
+    entries = [(e["viewer"], e["what"]) for e in log.json()["entries"]]
+    assert entries[:1] == [("admin:dpo", "personal_data_export")]
 
 
 def test_erasure_shreds_every_copy_and_keeps_the_skeleton(dpo_client: tuple[TestClient, Container]) -> None:
