@@ -76,7 +76,14 @@ class AccessLogService:
 
         return self.runner.run(CommandContext(actor=read.viewer), "access_log.record", None, work)
 
+    def views_on(self, day: date) -> list[RecordViewed]:
+        """The reads of that UTC day about no single subject (exports of a time range,
+        leaderboards), oldest first."""
+        return self._views(access_log_id(None, day))
+
     def views_of(self, subject_id: UUID) -> list[RecordViewed]:
         """Every recorded read of the subject, oldest first."""
-        log_id = access_log_id(subject_id, self.clock.now().date())
+        return self._views(access_log_id(subject_id, self.clock.now().date()))
+
+    def _views(self, log_id: UUID) -> list[RecordViewed]:
         return [e for e in self.runner.app.events.get(log_id) if isinstance(e, RecordViewed)]

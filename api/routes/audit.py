@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, TypeVar
 from uuid import UUID
 
@@ -27,6 +27,7 @@ from api.routes.customers import customer_public
 from api.routes.interactions import interaction_public
 from api.routes.leaderboards import leaderboard_out
 from api.schemas.audit import (
+    AccessLogDayOut,
     AccessLogEntryOut,
     AccessLogOut,
     AgentAsOf,
@@ -44,6 +45,7 @@ from contact_center.audit_services import AuditServices
 from contact_center.bootstrap import Container
 from contact_center.leaderboard_views import Period
 from contact_center.roles import Role
+from domain.access_log_events import RecordViewed
 from domain.agent import Agent
 from domain.case import Case
 from domain.customer import Customer
@@ -195,6 +197,19 @@ def access_log(subject_id: UUID, viewer: Viewer, audit: Audit) -> AccessLogOut:
     """Who read the audit record of this customer, case, agent or interaction, and how."""
     views = audit.access_log.views_of(subject_id)
     audit.access_log.record(AuditRead(viewer, "access_log", subject_id))
-    entries = [AccessLogEntryOut(viewer=v.viewer, what=v.what, subject_id=v.subject_id, query=v.query,
-                                 occurred_at=v.occurred_at) for v in views]
-    return AccessLogOut(subject_id=subject_id, entries=entries)
+    return AccessLogOut(subject_id=subject_id, entries=_entries(views))
+
+
+@router.get("/access-log", response_model=AccessLogDayOut)
+def access_log_of_day(day: Annotated[date, Query(description="a UTC day, e.g. 2026-11-30")],
+                      viewer: Viewer, audit: Audit) -> AccessLogDayOut:
+    """The reads of a UTC day about no single subject: exports of a time range (which may hold
+    any customer's data), leaderboards."""
+    views = audit.access_log.views_on(day)
+    audit.access_log.record(AuditRead(viewer, "access_log", None, {"day": day.isoformat()}))
+    return AccessLogDayOut(day=day, entries=_entries(views))
+
+
+def _entries(views: list[RecordViewed]) -> list[AccessLogEntryOut]:
+    return [AccessLogEntryOut(viewer=v.viewer, what=v.what, subject_id=v.subject_id, query=v.query,
+                              occurred_at=v.occurred_at) for v in views]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -80,4 +80,9 @@ class AccessLogEntryOut(BaseModel):
 
 class AccessLogOut(BaseModel):
     subject_id: UUID
+    entries: list[AccessLogEntryOut]
+
+
+class AccessLogDayOut(BaseModel):
+    day: date
     entries: list[AccessLogEntryOut]

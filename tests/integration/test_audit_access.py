@@ -74,6 +74,10 @@ def test_every_audit_read_is_recorded_with_who_looked_at_whom(
     day: AccessLog = container.app.repository.get(access_log_id(None, clock.moment.date()))
     assert isinstance(day, AccessLog)
     assert day.views == 1  # the time-range export, about no one subject
+    of_day = audit_get(client, "access-log", day=clock.moment.date().isoformat())
+    assert [(v["viewer"], v["what"], v["subject_id"]) for v in of_day["entries"]] == [
+        ("auditor:ines", "export", None)]
+    assert of_day["entries"][0]["query"]["from"] == T0.isoformat()
     exported = b"".join(export_lines(client, customer=customer))
     assert str(access_log_id(UUID(customer), clock.moment.date())).encode() not in exported
 
