@@ -10,7 +10,7 @@ from datetime import datetime
 from domain.consent import ConsentChannel, ConsentPurpose, ConsentRecord, consent_given
 from domain.customer_details import CustomerStatus
 from domain.customer_profile import CustomerProfile
-from domain.errors import ConsentMissing
+from domain.errors import ConsentMissing, InvalidValue
 from domain.validation import require_text
 
 
@@ -26,8 +26,14 @@ class CustomerConsent(CustomerProfile):
         actor: str,
         occurred_at: datetime,
     ) -> None:
-        """Record a grant; granting again re-records it (fresh proof)."""
+        """Record a grant; granting again re-records it (fresh proof). A marketing purpose is
+        granted on its own channel only (``marketing_call`` by phone …): a grant elsewhere
+        would allow nothing, and reads as if it did. Withdrawals are taken on any channel."""
         self._require_status(CustomerStatus.ACTIVE)
+        natural = purpose.natural_channel
+        if natural is not None and channel is not natural:
+            raise InvalidValue(f"{purpose.value} is granted on the {natural.value} channel, not "
+                               f"{channel.value}", field="channel")
         self._on_consent_granted(
             channel=channel.value,
             purpose=purpose.value,

@@ -156,6 +156,18 @@ def test_service_contact_consent_counts_on_any_channel() -> None:
     assert not customer.has_consent(ConsentPurpose.SERVICE_CONTACT, ConsentChannel.PHONE)
 
 
+def test_a_marketing_purpose_is_granted_on_its_own_channel_only() -> None:
+    customer = person()
+    before = len(customer.pending_events)
+    with pytest.raises(InvalidValue, match="marketing_call is granted on the phone channel") as refused:
+        customer.grant_consent(ConsentChannel.SMS, ConsentPurpose.MARKETING_CALL, source="form", **NOW)
+    assert refused.value.field == "channel"
+    assert len(customer.pending_events) == before  # no event raised
+    assert (ConsentChannel.SMS, ConsentPurpose.MARKETING_CALL) not in customer.consents
+    customer.withdraw_consent(ConsentChannel.SMS, ConsentPurpose.MARKETING_CALL, source="letter", **NOW)
+    assert not customer.has_consent(ConsentPurpose.MARKETING_CALL)  # an opt-out is taken anywhere
+
+
 def test_consent_needs_a_source() -> None:
     with pytest.raises(InvalidValue, match="source"):
         person().grant_consent(ConsentChannel.SMS, ConsentPurpose.MARKETING_SMS, source="", **NOW)
