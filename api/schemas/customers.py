@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from domain.consent import ConsentChannel, ConsentPurpose
 from domain.customer_details import CustomerKind, CustomerStatus
@@ -28,8 +29,16 @@ class CustomerDetailsIn(Strict):
     given_name: str | None = Field(default=None, max_length=100)
     family_name: str | None = Field(default=None, max_length=100)
     organisation_name: str | None = Field(default=None, max_length=200)
-    birth_date: date | None = None
+    birth_date: date | None = Field(default=None, description="YYYY-MM-DD")
     address: AddressIn | None = None
+
+    @field_validator("birth_date", mode="before")
+    @classmethod
+    def written_date(cls, value: Any) -> Any:
+        """A date as text: a number would be taken as seconds since 1970."""
+        if value is not None and not isinstance(value, str | date):
+            raise ValueError("a birth date is written YYYY-MM-DD")
+        return value
 
 
 class IdentityIn(Strict):

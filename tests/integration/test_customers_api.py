@@ -82,6 +82,7 @@ def test_errors_are_problems_and_store_nothing(client: TestClient, container: Co
          {"channel": "email", "purpose": "marketing_email", "granted": "yes", "source": "x"}, 422),
         ("post", f"/api/v1/customers/{ada}/consents",
          {"channel": "email", "purpose": "marketing_email", "granted": 1, "source": "x"}, 422),
+        ("post", "/api/v1/customers", {"display_name": "x", "birth_date": 0}, 422),
         # Text PostgreSQL cannot store (NUL) or UTF-8 cannot hold (a lone surrogate):
         ("post", "/api/v1/customers", {"display_name": "Ada\u0000Lovelace"}, 422),
         ("put", f"/api/v1/customers/{ada}/details", {"display_name": "Ada\u0000"}, 422),
