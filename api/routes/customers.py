@@ -67,7 +67,7 @@ def update_details(customer_id: UUID, body: CustomerDetailsIn, ctx: Ctx, service
     """Replace the descriptive details (name, birth date, address). The fields the caller's
     role does not see (docs/users-and-roles.md, "Field masking") keep their stored values:
     send them as null, as they were read, or leave them out; a value for one is refused (403)."""
-    hidden = hidden_fields("customer", principal.role)
+    hidden = hidden_fields("customer", principal.role) & frozenset(CustomerDetailsIn.model_fields)
     given = sorted(name for name in hidden if getattr(body, name) is not None)
     if given:
         raise HTTPException(403, f"the {principal.role.value} role may not change {', '.join(given)}: "
