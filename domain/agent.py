@@ -22,7 +22,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain import agent_events as ev
-from domain.agent_profile import AgentProfile, Presence, checked_extension
+from domain.agent_profile import AgentProfile, Presence, checked_extension, checked_login
 from domain.events import SwitchboardAggregate
 from domain.validation import optional_text, require_text
 
@@ -70,7 +70,7 @@ class Agent(AgentProfile, SwitchboardAggregate):
             actor=actor,
             occurred_at=occurred_at,
             display_name=require_text(display_name, "display_name"),
-            login=require_text(login, "login"),
+            login=checked_login(login),
             team=optional_text(team, "team"),
             extensions=_unique(checked_extension(e) for e in extensions),
             skills=_unique(require_text(s, "skills") for s in skills),

@@ -110,6 +110,14 @@ class AgentProfile:
             raise AgentInactive("agent is deactivated", field="active")
 
 
+def checked_login(login: str) -> str:
+    """The login a PBX names the agent by: one word (``emma``, ``emma@example.com``)."""
+    value = require_text(login, "login")
+    if any(c.isspace() for c in value):
+        raise InvalidValue(f"{login!r} is not a login: no spaces", field="login")
+    return value
+
+
 def checked_extension(extension: str) -> str:
     """A dial string without spaces: ``1001``, ``SIP/1001``, ``*45``."""
     value = extension.strip()

@@ -14,7 +14,10 @@ from enum import StrEnum
 from domain.errors import InvalidIdentity
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+# local@label.label…tld: labels of letters, digits and inner hyphens (any script), the last
+# of letters (or an IDN's xn-- form).
+_LABEL = r"[^\W_](?:[^\W_]|-)*(?<!-)"
+_EMAIL = re.compile(rf"^[^@\s]+@(?:{_LABEL}\.)+(?:[^\W\d_]{{2,}}|xn--[a-z0-9-]+)$")
 _SCOPE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 

@@ -105,3 +105,12 @@ def test_a_deactivated_agent_is_offline_and_takes_no_writes() -> None:
         agent.change_presence(Presence.AVAILABLE, **NOW)
     with pytest.raises(AgentInactive):
         agent.deactivate(**NOW)
+
+
+def test_a_login_is_one_word() -> None:
+    for login in ("grace hopper", "grace\thopper", "  "):
+        with pytest.raises(InvalidValue) as refused:
+            Agent.onboard(id=uuid4(), display_name="Grace", login=login, **NOW)
+        assert refused.value.field == "login"
+    assert Agent.onboard(id=uuid4(), display_name="Grace", login=" grace@example.com ", **NOW).login == (
+        "grace@example.com")

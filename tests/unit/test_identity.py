@@ -25,9 +25,12 @@ def test_phone_must_already_be_e164() -> None:
 def test_email_is_case_folded() -> None:
     identity = email_identity("  Ada.Lovelace@Example.ORG ")
     assert (identity.kind, identity.value) == (IdentityKind.EMAIL, "ada.lovelace@example.org")
-    for raw in ("ada", "ada@", "@example.org", "ada @example.org", "ada@example"):
+    for raw in ("ada", "ada@", "@example.org", "ada @example.org", "ada@example", "a@-example.com",
+                "a@example-.com", "a@exa_mple.com", "a@example.c0m", "a@1.2.3.4"):
         with pytest.raises(InvalidIdentity, match="e-mail"):
             email_identity(raw)
+    for raw in ("x.y+z@sub.example.co.uk", "jörg@müller.de", "a@xn--mller-kva.de"):
+        assert email_identity(raw).value == raw  # subdomains, other scripts, IDNs
 
 
 def test_social_handle_is_scoped_by_network() -> None:
