@@ -29,13 +29,30 @@ class PositionWaiter:
             return False  # no projection worker has started in this schema yet
         return bool(row and row[0])
 
+    def stored(self, position: int) -> bool:
+        """Whether an event is stored at ``position``."""
+        with connect(self.database_url, self.schema, autocommit=True) as conn:
+            return self._stored(conn, position)
+
+    @staticmethod
+    def _stored(conn: psycopg.Connection[Any], position: int) -> bool:
+        row = conn.execute("SELECT EXISTS (SELECT 1 FROM switchboard_events WHERE notification_id = %s)",
+                           (position,)).fetchone()
+        return bool(row and row[0])
+
     def wait(self, projection: str, position: int, timeout: float) -> bool:
+        """False after ``timeout``, or at once when no event is stored at ``position`` (a
+        position answered by a write is stored before the answer: it names none)."""
         deadline = time.monotonic() + timeout
         with connect(self.database_url, self.schema, autocommit=True) as conn:
             conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel(self.schema))))
+            first = True
             while True:
                 if self.applied(conn, projection, position):
                     return True
+                if first and not self._stored(conn, position):
+                    return False
+                first = False
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False

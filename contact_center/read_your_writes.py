@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Protocol
 
 from contact_center.errors import ApplicationError
+from domain.errors import InvalidValue
 
 
 class PositionSource(Protocol):
     def wait(self, projection: str, position: int, timeout: float) -> bool: ...
 
     def latest(self, projection: str) -> int: ...
+
+    def stored(self, position: int) -> bool: ...
 
 
 class ReadNotReady(ApplicationError):
@@ -32,5 +35,9 @@ class ReadConsistency:
         the timeout."""
         if min_position is None or min_position <= 0:
             return
-        if not self.positions.wait(projection, min_position, self.timeout):
-            raise ReadNotReady(projection, min_position, self.positions.latest(projection))
+        if self.positions.wait(projection, min_position, self.timeout):
+            return
+        if not self.positions.stored(min_position):
+            raise InvalidValue(f"min_position {min_position} names no stored event: pass the "
+                               "position a write answered", field="min_position")
+        raise ReadNotReady(projection, min_position, self.positions.latest(projection))

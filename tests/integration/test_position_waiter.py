@@ -22,6 +22,10 @@ class CommitDuringTheCheck(PositionWaiter):
         self.checks = 0
         self.committed = False
 
+    @staticmethod
+    def _stored(conn: psycopg.Connection[Any], position: int) -> bool:
+        return True  # a write answered this position: the wait is for the projection
+
     def applied(self, conn: psycopg.Connection[Any], projection: str, position: int) -> bool:
         self.checks += 1
         if self.committed:
@@ -45,7 +49,24 @@ def test_a_notify_that_came_with_the_check_wakes_the_wait(services: Endpoints, p
 
 def test_no_commit_means_the_wait_ends_at_its_deadline(services: Endpoints, pg_schema: str) -> None:
     class NeverApplied(PositionWaiter):
+        @staticmethod
+        def _stored(conn: psycopg.Connection[Any], position: int) -> bool:
+            return True
+
         def applied(self, conn: psycopg.Connection[Any], projection: str, position: int) -> bool:
             return False
 
     assert not NeverApplied(services.database_url, pg_schema).wait("lookup", 42, timeout=0.3)
+
+
+def test_a_position_no_event_is_stored_at_ends_the_wait_at_once(services: Endpoints, pg_schema: str) -> None:
+    class NeverApplied(PositionWaiter):
+        def applied(self, conn: psycopg.Connection[Any], projection: str, position: int) -> bool:
+            return False
+
+    with psycopg.connect(services.database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE TABLE {}.switchboard_events (notification_id bigint)").format(
+            sql.Identifier(pg_schema)))
+    began = time.monotonic()
+    assert not NeverApplied(services.database_url, pg_schema).wait("lookup", 42, timeout=30.0)
+    assert time.monotonic() - began < 15.0  # not the whole 30 s

@@ -50,3 +50,12 @@ def test_a_wrong_method_is_told_which_ones_are_allowed(client: TestClient) -> No
     assert response.status_code == 405
     assert response.json()["title"] == "Method not allowed"
     assert response.headers["allow"] == "POST"
+
+
+@pytest.mark.parametrize("position", [10**6, 10**30])
+def test_a_min_position_that_names_no_stored_event_is_refused_at_once(client: TestClient,
+                                                                      position: int) -> None:
+    customer = client.post("/api/v1/customers", json={"display_name": "Ada"}).json()["id"]
+    response = client.get(f"/api/v1/customers/{customer}/timeline", params={"min_position": position})
+    assert response.status_code == 422, response.text  # not 503 "retry shortly", forever
+    assert response.json()["field"] == "min_position"

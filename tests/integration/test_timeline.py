@@ -116,9 +116,13 @@ def test_bad_requests(pipeline: tuple[TestClient, Container]) -> None:
     unknown = client.get("/api/v1/customers/00000000-0000-0000-0000-000000000001/timeline")
     assert unknown.status_code == 404
     container.consistency.timeout = 0.5
-    behind = client.get(path, params={"min_position": 10**9})
+    container.projections.stop()  # the read model falls behind the next write
+    grace = w.customer("Grace")
+    behind = client.get(f"/api/v1/customers/{grace}/timeline", params={"min_position": w.position})
     assert behind.status_code == 503
     assert behind.json()["projection"] == "caller_history_v1"
+    never = client.get(path, params={"min_position": 10**9})  # no event is stored there
+    assert (never.status_code, never.json()["field"]) == (422, "min_position")
 
 
 def test_linking_merging_erasure_and_replay(pipeline: tuple[TestClient, Container]) -> None:
