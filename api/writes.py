@@ -27,8 +27,8 @@ class WriteAccepted(BaseModel):
 
 
 def _parse_if_match(value: str | None) -> int | None:
-    if value is None:
-        return None
+    if value is None or value.strip() == "*":
+        return None  # "*": any current version (RFC 9110), so no version to check
     tag = value.strip().removeprefix("W/").strip('"')
     # ASCII digits only ("²".isdigit() holds), and no more than a version can have.
     if not (tag.isascii() and tag.isdigit() and len(tag) <= 18):

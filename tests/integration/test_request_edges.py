@@ -45,6 +45,14 @@ def test_an_if_match_that_is_no_version_is_refused(client: TestClient, container
     assert stored_event_count(container) == before
 
 
+def test_if_match_star_means_any_current_version(client: TestClient) -> None:
+    created = client.post("/api/v1/customers", json={"display_name": "Ada"})
+    response = client.put(f"/api/v1/customers/{created.json()['id']}/details",
+                          json={"display_name": "Ada Lovelace"}, headers={"If-Match": "*"})
+    assert response.status_code == 200, response.text
+    assert response.json()["version"] == 2
+
+
 def test_a_wrong_method_is_told_which_ones_are_allowed(client: TestClient) -> None:
     response = client.delete("/api/v1/customers")
     assert response.status_code == 405
