@@ -34,15 +34,19 @@ def _validation_errors(exc: RequestValidationError | WebSocketRequestValidationE
     return errors
 
 
+def _first(errors: list[dict[str, Any]], where: str) -> str:
+    """A problem's ``detail``: its first error, ``field: message``."""
+    first = errors[0] if errors else {"field": where, "message": "invalid"}
+    return f"{first['field']}: {first['message']}"
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         if any(error.get("type") == "json_invalid" for error in exc.errors()):
             return problem(400, "Malformed JSON", "the request body is not valid JSON")
         errors = _validation_errors(exc)
-        first = errors[0] if errors else {"field": "body", "message": "invalid"}
-        return problem(422, "Invalid request", f"{first['field']}: {first['message']}",
-                       errors=errors)
+        return problem(422, "Invalid request", _first(errors, "body"), errors=errors)
 
     @app.exception_handler(WebSocketRequestValidationError)
     async def invalid_handshake(socket: WebSocket,
@@ -50,8 +54,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         """A socket's query parameters refused in its handshake: a 422 problem where the server
         can answer a handshake with a response (uvicorn can), else a close with 1008 and why."""
         errors = _validation_errors(exc)
-        first = errors[0] if errors else {"field": "query", "message": "invalid"}
-        detail = f"{first['field']}: {first['message']}"
+        detail = _first(errors, "query")
         if "websocket.http.response" not in socket.scope.get("extensions", {}):
             await socket.close(1008, detail[:120])
             return None

@@ -61,12 +61,12 @@ class HandleClaims:
             return held.held_seconds < PENDING_SECONDS
         return holder.active and held.handle in {h.key for h in handles_of(holder.login, holder.extensions)}
 
-    def fill_in(self, agent_ids: Iterable[UUID]) -> None:
+    def fill_in(self) -> None:
         """Claim the handles of agents onboarded before handles were kept (once per deployment);
         two such agents sharing one are logged, the first keeping it."""
         if self.handles.filled():
             return
-        for agent_id in agent_ids:
+        for agent_id in self.handles.stored_agents():
             agent = self.runner.load(Agent, agent_id)
             if not agent.active:
                 continue

@@ -68,7 +68,7 @@ class AgentService:
 
         def add(agent: Agent, at: Stamp) -> None:
             agent.add_extension(extension, **at)
-            handles = handles_of(None, [agent.extensions[-1]])  # as the agent checked it
+            handles = handles_of(None, [checked_extension(extension)])
             self.claims.claim(agent.id, handles)
             claimed.append((agent.id, handles))
 

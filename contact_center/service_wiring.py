@@ -82,6 +82,5 @@ def agent_service(settings: Settings, endpoints: Endpoints, app: SwitchboardAppl
     assert isinstance(recorder, SwitchboardRecorder)
     handles = PostgresAgentHandles(endpoints.database_url, settings.db_schema, recorder.events_table_name)
     claims = HandleClaims(runner, handles)
-    if not handles.filled():
-        claims.fill_in(handles.stored_agents())
+    claims.fill_in()
     return AgentService(runner, clock, claims)

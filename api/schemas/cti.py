@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from contact_center.cti_events import Cause, CtiEvent, CtiEventKind
+from domain.errors import InvalidValue
 from domain.interaction_values import Direction
+from domain.validation import require_storable
 
 DIRECTIONS = {"in": Direction.INBOUND, "out": Direction.OUTBOUND}
 UserName = Annotated[str, Field(max_length=200)]
@@ -54,10 +56,12 @@ class CtiEventIn(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def storable(cls, value: Any) -> Any:
-        """No NUL in any field: PostgreSQL cannot store it, and no telephony system means one."""
-        if any("\x00" in text for text in (value if isinstance(value, list) else [value])
-               if isinstance(text, str)):
-            raise ValueError("must not contain NUL characters")
+        """No field holds what no event may hold (a NUL: PostgreSQL cannot store it, and the
+        ring's claim on its call is stored before any event is made)."""
+        try:
+            require_storable(value, "")
+        except InvalidValue as exc:
+            raise ValueError("must not contain NUL characters or unpaired surrogates") from exc
         return value
 
     def to_event(self) -> CtiEvent:

@@ -212,7 +212,7 @@ def test_agents_onboarded_before_handles_were_kept_are_claimed_on_the_next_start
     with psycopg.connect(container.endpoints.database_url) as conn:  # as before handles were kept
         conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(container.settings.db_schema,
                                                                      "agent_handles")))
-    claims.fill_in(claims.handles.stored_agents())
+    claims.fill_in()
     with pytest.raises(AlreadyPresent, match=str(first)):
         onboard_directly(container, "GHOPPER", "3001")
     with pytest.raises(AlreadyPresent, match=str(first)):
